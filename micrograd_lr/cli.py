@@ -1,0 +1,36 @@
+"""The ``micrograd-lr`` command. Library code stays quiet; this is where output happens."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Each name is a module of micrograd_lr.commands with register(subparsers),
+# which adds its sub-command and sets `func(args) -> int` as its default.
+COMMANDS = ["demo"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="micrograd-lr",
+        description="Backpropagation on computation graphs, and logistic regression built on it.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"micrograd_lr.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, TypeError, OSError, ArithmeticError) as exc:
+        print(f"micrograd-lr {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

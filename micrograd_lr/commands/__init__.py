@@ -1,0 +1,1 @@
+"""Sub-commands of ``micrograd-lr``: one module each, with ``register(subparsers)``."""

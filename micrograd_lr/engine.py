@@ -1,0 +1,341 @@
+"""The scalar autograd engine: a computation graph of ``Value`` nodes.
+
+Every operation on a ``Value`` computes its result left to right and records a
+new node that remembers the operation and the nodes it came from.
+``backward()`` then walks the graph right to left and applies the chain rule,
+using the local derivatives declared once in ``ops.TABLE``.
+
+The text's example, J = 3(a + bc)::
+
+    >>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+    >>> J = 3 * (a + b * c)
+    >>> J.backward()
+    >>> J.data, a.grad, b.grad, c.grad
+    (33.0, 3.0, 6.0, 9.0)
+
+Numbers: every ``Value`` holds a finite float.  NaN or infinity given to
+``Value(...)`` is a ``ValueError``; an operation whose result would be
+infinite or not real raises (``OverflowError``, ``ValueError`` or
+``ZeroDivisionError``) naming the operation and its operands, so no NaN ever
+enters a graph or a gradient silently.
+
+Gradients: ``backward()`` adds into the gradients of leaves (nodes no
+operation made, such as parameters), so gradients of several backward passes
+sum, as in PyTorch; the gradients of intermediate nodes are recomputed from
+zero on every call.  ``zero_grad()`` clears every gradient of a graph.
+"""
+
+from __future__ import annotations
+
+import numbers
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from operator import attrgetter
+from typing import Union
+
+from . import ops
+from .ops import BINARY, UNARY, Op
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+_get_data = attrgetter("data")
+
+
+class _GradMode(threading.local):
+    enabled = True
+
+
+_grad_mode = _GradMode()
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Record no graph inside the block (for prediction and parameter updates).
+
+    Results made inside are leaves: they hold a value but remember no parents.
+    The setting is per thread and is restored on exit, also on exceptions.
+    """
+    previous = _grad_mode.enabled
+    _grad_mode.enabled = False
+    try:
+        yield
+    finally:
+        _grad_mode.enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad()`` in this thread."""
+    return _grad_mode.enabled
+
+
+def _number(data: object, what: str) -> float:
+    """``data`` as a finite float, or a clear TypeError/ValueError naming ``what``."""
+    if type(data) is float:
+        x = data
+    elif isinstance(data, numbers.Real):  # int, bool, Fraction, NumPy real scalars
+        x = float(data)
+    else:
+        hint = " (use Value.data to get the number)" if isinstance(data, Value) else ""
+        raise TypeError(
+            f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r:.80}{hint}"
+        )
+    if x - x != 0.0:
+        raise ValueError(f"{what} must be finite, got {x!r}")
+    return x
+
+
+class Value:
+    """One number in a computation graph, with the gradient of the output w.r.t. it.
+
+    Attributes users read: ``data`` (the value), ``grad`` (∂output/∂this after
+    ``backward()``), ``label`` (a name for pictures), ``op`` (the ``ops.Op``
+    that made it, ``None`` for a leaf) and ``parents`` (its inputs, in order).
+    """
+
+    # One slotted object per node: no per-node dict, tuple or closure, so a
+    # node costs little memory and is freed by reference counting alone.
+    # _a, _b: the first and second input (for variadic ops _a holds the tuple
+    # of inputs); _k: a constant of the op (the exponent of powk, the numbers
+    # of a dot product with data).
+    __slots__ = ("data", "grad", "label", "op", "_a", "_b", "_k")
+
+    data: float
+    grad: float
+    label: str
+    op: Op | None
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r:.80}")
+        self.data = _number(data, "data")
+        self.grad = 0.0
+        self.label = label
+        self.op = None
+        self._a = self._b = self._k = None
+
+    # ------------------------------------------------------------ graph facts
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the operation that made this node, in order; () for a leaf."""
+        op = self.op
+        if op is None:
+            return ()
+        if op.arity == UNARY:
+            return (self._a,)  # type: ignore[return-value]
+        if op.arity == BINARY:
+            return (self._a, self._b)  # type: ignore[return-value]
+        return self._a  # type: ignore[return-value]
+
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂parent for each parent, at the current values (from ``ops.TABLE``)."""
+        op = self.op
+        if op is None:
+            return ()
+        a = self._a
+        if op.arity == UNARY:
+            return (op.local(a.data, self.data, self._k),)  # type: ignore[union-attr]
+        if op.arity == BINARY:
+            return tuple(op.local(a.data, self._b.data, self.data))  # type: ignore[union-attr]
+        return tuple(op.local(list(map(_get_data, a)), self.data, self._k))  # type: ignore[arg-type]
+
+    # micrograd compatibility: its Value keeps `_prev` (a set) and `_op` (a string).
+    @property
+    def _prev(self) -> set[Value]:
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        return "" if self.op is None else self.op.symbol
+
+    def _backward(self) -> None:
+        """One step of the chain rule: add self.grad · ∂self/∂p into each parent p."""
+        g = self.grad
+        for p, d in zip(self.parents, self.local_grads()):
+            p.grad += g * d
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data}, grad={self.grad})"
+
+    # ------------------------------------------------------------ operations
+
+    def __add__(self, other: Operand) -> Value:
+        return _binary(ops.ADD, self, other)
+
+    def __radd__(self, other: Operand) -> Value:
+        return _binary(ops.ADD, other, self)
+
+    def __sub__(self, other: Operand) -> Value:
+        return _binary(ops.SUB, self, other)
+
+    def __rsub__(self, other: Operand) -> Value:
+        return _binary(ops.SUB, other, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return _binary(ops.MUL, self, other)
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _binary(ops.MUL, other, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return _binary(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return _binary(ops.DIV, other, self)
+
+    def __pow__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.POW, self, other)
+        return _unary(ops.POWK, self, _number(other, "exponent"))
+
+    def __rpow__(self, other: Number) -> Value:
+        return _binary(ops.POW, other, self)
+
+    def __neg__(self) -> Value:
+        return _unary(ops.NEG, self)
+
+    def exp(self) -> Value:
+        return _unary(ops.EXP, self)
+
+    def log(self) -> Value:
+        return _unary(ops.LOG, self)
+
+    def tanh(self) -> Value:
+        return _unary(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        return _unary(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        return _unary(ops.RELU, self)
+
+    # ------------------------------------------------------------ backward
+
+    def backward(self) -> None:
+        """Backpropagate from this node: fill ``grad`` of every node it depends on.
+
+        Walks the graph right to left (reverse topological order) applying the
+        chain rule with the local derivatives of ``ops.TABLE``.  Intermediate
+        gradients start from zero; leaf gradients accumulate across calls.
+        """
+        order = topological_order(self)
+        for node in order:
+            if node.op is not None:
+                node.grad = 0.0
+        if self.op is None:
+            self.grad += 1.0
+        else:
+            self.grad = 1.0
+        for node in reversed(order):
+            op = node.op
+            if op is None:
+                continue
+            g = node.grad
+            a = node._a
+            if op.arity == BINARY:
+                b = node._b
+                da, db = op.local(a.data, b.data, node.data)
+                a.grad += g * da
+                b.grad += g * db
+            elif op.arity == UNARY:
+                a.grad += g * op.local(a.data, node.data, node._k)
+            else:
+                for p, d in zip(a, op.local(list(map(_get_data, a)), node.data, node._k)):
+                    p.grad += g * d
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0 on this node and every node it depends on."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+
+def _as_value(x: Operand) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _finish(op: Op, data: float, a: object, b: object, k: object) -> Value:
+    """Make the result node of ``op`` (a leaf under ``no_grad``)."""
+    if data - data != 0.0:  # inf or nan: never let it into the graph
+        raise OverflowError(f"{op.name}: the result is not a finite number ({data!r})")
+    out = Value.__new__(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _grad_mode.enabled:
+        out.op, out._a, out._b, out._k = op, a, b, k
+    else:
+        out.op = out._a = out._b = out._k = None
+    return out
+
+
+def _binary(op: Op, x: Operand, y: Operand) -> Value:
+    if not isinstance(x, Value):
+        x = Value(_number(x, f"left operand of {op.name}"))
+    if not isinstance(y, Value):
+        y = Value(_number(y, f"right operand of {op.name}"))
+    return _finish(op, op.forward(x.data, y.data), x, y, None)
+
+
+def _unary(op: Op, x: Value, k: float | None = None) -> Value:
+    data = op.forward(x.data) if k is None else op.forward(x.data, k)
+    return _finish(op, data, x, None, k)
+
+
+def vsum(values: Iterable[Operand]) -> Value:
+    """One n-ary sum node: a₁ + … + aₙ (plain numbers become constant leaves)."""
+    parents = tuple(map(_as_value, values))
+    if not parents:
+        return Value(0.0)
+    return _finish(ops.SUM, ops.SUM.forward(list(map(_get_data, parents))), parents, None, None)
+
+
+def dot(w: Sequence[Operand], x: Sequence[Operand]) -> Value:
+    """One dot-product node: w₁x₁ + … + wₙxₙ, the heart of z = wᵀx + b.
+
+    If every xᵢ is a plain number (data), they are kept as the node's constants
+    and only w becomes parents; otherwise both sides are parents.
+    """
+    if len(w) != len(x):
+        raise ValueError(f"dot: w and x must have equal length, got len(w)={len(w)} and len(x)={len(x)}")
+    ws = tuple(map(_as_value, w))
+    if not any(isinstance(xi, Value) for xi in x):
+        k = tuple(_number(xi, f"x[{i}]") for i, xi in enumerate(x))
+        return _finish(ops.DOT, ops.DOT.forward(list(map(_get_data, ws)), k), ws, None, k)
+    parents = ws + tuple(map(_as_value, x))
+    return _finish(ops.DOT, ops.DOT.forward(list(map(_get_data, parents))), parents, None, None)
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, inputs before outputs: the order the forward pass ran.
+
+    Iterative depth-first search (no recursion), so a graph a million nodes deep
+    is fine.  ``backward()`` walks this list in reverse.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a Value, got {type(root).__name__}")
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[Value | None] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:  # all inputs of the node below are placed: place it
+            order.append(stack.pop())  # type: ignore[arg-type]
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append(node)
+        stack.append(None)
+        op = node.op
+        if op is None:
+            continue
+        if op.arity == BINARY:
+            stack.append(node._b)
+            stack.append(node._a)
+        elif op.arity == UNARY:
+            stack.append(node._a)
+        else:
+            stack.extend(reversed(node._a))  # type: ignore[arg-type]
+    return order
