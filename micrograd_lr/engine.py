@@ -211,6 +211,18 @@ class Value:
     def relu(self) -> Value:
         return _unary(ops.RELU, self)
 
+    def logistic_loss(self, y: Number) -> Value:
+        """The cross-entropy loss of logistic regression, computed stably from z = self.
+
+        L(a, y) = −(y log a + (1 − y) log(1 − a)) with a = σ(z), as one node whose
+        local derivative is the text's dz = a − y.  Finite for every finite z, even
+        where σ(z) rounds to 0 or 1 and the literal form would take log(0).
+        """
+        t = _number(y, "y")
+        if not 0.0 <= t <= 1.0:
+            raise ValueError(f"y must be a label in [0, 1] (0 or 1 in the text), got {t!r}")
+        return _unary(ops.XENT, self, t)
+
     # ------------------------------------------------------------ backward
 
     def backward(self) -> None:

@@ -104,6 +104,12 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _logistic_loss(z: float, y: float) -> float:
+    # L(σ(z), y) = −(y log σ(z) + (1 − y) log(1 − σ(z))) = softplus(z) − y·z,
+    # with softplus(z) = log(1 + e^z) = max(z, 0) + log(1 + e^−|z|): finite for every finite z.
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z
+
+
 def _relu(x: float) -> float:
     return x if x > 0.0 else 0.0
 
@@ -175,10 +181,15 @@ SIGMOID = Op(
 )
 RELU = Op("relu", "ReLU", UNARY, "max(0, a)", "∂/∂a = 1 if a > 0 else 0", _relu, lambda x, out, k: 1.0 if x > 0.0 else 0.0)
 
+XENT = Op(
+    "xent", "L", UNARY, "L(σ(z), y) = softplus(z) − y·z", "∂L/∂z = σ(z) − y = a − y", _logistic_loss,
+    lambda z, out, y: _sigmoid(z) - y,
+)
+
 SUM = Op("sum", "Σ", VARIADIC, "a₁ + … + aₙ", "∂/∂aᵢ = 1", _sum, _d_sum)
 DOT = Op("dot", "·", VARIADIC, "w₁x₁ + … + wₙxₙ", "∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ", _dot, _d_dot)
 
 TABLE: dict[str, Op] = {
-    op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, POWK, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)
+    op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, POWK, EXP, LOG, TANH, SIGMOID, RELU, XENT, SUM, DOT)
 }
 """Every operation by name."""
