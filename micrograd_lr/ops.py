@@ -179,7 +179,9 @@ SIGMOID = Op(
     "sigmoid", "σ", UNARY, "σ(a) = 1/(1 + e^−a)", "∂/∂a = σ(a)(1 − σ(a))", _sigmoid,
     lambda x, out, k: out * (1.0 - out),
 )
-RELU = Op("relu", "ReLU", UNARY, "max(0, a)", "∂/∂a = 1 if a > 0 else 0", _relu, lambda x, out, k: 1.0 if x > 0.0 else 0.0)
+RELU = Op(
+    "relu", "ReLU", UNARY, "max(0, a)", "∂/∂a = 1 if a > 0 else 0", _relu, lambda x, out, k: 1.0 if x > 0.0 else 0.0
+)
 
 XENT = Op(
     "xent", "L", UNARY, "L(σ(z), y) = softplus(z) − y·z", "∂L/∂z = σ(z) − y = a − y", _logistic_loss,
