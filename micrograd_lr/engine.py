@@ -32,7 +32,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import Union
+from typing import Any, Union
 
 from . import ops
 from .ops import BINARY, UNARY, Op
@@ -78,9 +78,7 @@ def _number(data: object, what: str) -> float:
         x = float(data)
     else:
         hint = " (use Value.data to get the number)" if isinstance(data, Value) else ""
-        raise TypeError(
-            f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r:.80}{hint}"
-        )
+        raise TypeError(f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r:.80}{hint}")
     if x - x != 0.0:
         raise ValueError(f"{what} must be finite, got {x!r}")
     return x
@@ -96,24 +94,28 @@ class Value:
 
     # One slotted object per node: no per-node dict, tuple or closure, so a
     # node costs little memory and is freed by reference counting alone.
-    # _a, _b: the first and second input (for variadic ops _a holds the tuple
-    # of inputs); _k: a constant of the op (the exponent of powk, the numbers
-    # of a dot product with data).
-    __slots__ = ("data", "grad", "label", "op", "_a", "_b", "_k")
+    # _a, _b: the first and second input of a binary op.  A unary op keeps its
+    # input in _a and its constant, if any (the exponent of powk, the label y
+    # of the loss), in _b; a variadic op keeps the tuple of its inputs in _a and
+    # its constants, if any (the numbers x of a dot product with data), in _b.
+    __slots__ = ("data", "grad", "label", "op", "_a", "_b")
 
     data: float
     grad: float
     label: str
     op: Op | None
+    _a: Any  # Value, or tuple[Value, ...] for a variadic op, or None
+    _b: Any  # Value, or the op's constant, or None
 
     def __init__(self, data: Number, label: str = "") -> None:
-        if not isinstance(label, str):
+        if type(data) is not float or data - data != 0.0:
+            data = _number(data, "data")
+        if type(label) is not str:
             raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r:.80}")
-        self.data = _number(data, "data")
+        self.data = data
         self.grad = 0.0
         self.label = label
-        self.op = None
-        self._a = self._b = self._k = None
+        self.op = self._a = self._b = None
 
     # ------------------------------------------------------------ graph facts
 
@@ -124,10 +126,10 @@ class Value:
         if op is None:
             return ()
         if op.arity == UNARY:
-            return (self._a,)  # type: ignore[return-value]
+            return (self._a,)
         if op.arity == BINARY:
-            return (self._a, self._b)  # type: ignore[return-value]
-        return self._a  # type: ignore[return-value]
+            return (self._a, self._b)
+        return self._a
 
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂parent for each parent, at the current values (from ``ops.TABLE``)."""
@@ -136,10 +138,10 @@ class Value:
             return ()
         a = self._a
         if op.arity == UNARY:
-            return (op.local(a.data, self.data, self._k),)  # type: ignore[union-attr]
+            return (op.local(a.data, self.data, self._b),)
         if op.arity == BINARY:
-            return tuple(op.local(a.data, self._b.data, self.data))  # type: ignore[union-attr]
-        return tuple(op.local(list(map(_get_data, a)), self.data, self._k))  # type: ignore[arg-type]
+            return tuple(op.local(a.data, self._b.data, self.data))
+        return tuple(op.local(list(map(_get_data, a)), self.data, self._b))
 
     # micrograd compatibility: its Value keeps `_prev` (a set) and `_op` (a string).
     @property
@@ -252,9 +254,9 @@ class Value:
                 a.grad += g * da
                 b.grad += g * db
             elif op.arity == UNARY:
-                a.grad += g * op.local(a.data, node.data, node._k)
+                a.grad += g * op.local(a.data, node.data, node._b)
             else:
-                for p, d in zip(a, op.local(list(map(_get_data, a)), node.data, node._k)):
+                for p, d in zip(a, op.local(list(map(_get_data, a)), node.data, node._b)):
                     p.grad += g * d
 
     def zero_grad(self) -> None:
@@ -267,32 +269,37 @@ def _as_value(x: Operand) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-def _finish(op: Op, data: float, a: object, b: object, k: object) -> Value:
-    """Make the result node of ``op`` (a leaf under ``no_grad``)."""
-    if data - data != 0.0:  # inf or nan: never let it into the graph
+def _node(op: Op, data: float, a: object, b: object) -> Value:
+    """The result node of ``op``: remembers op and inputs, unless inside ``no_grad``."""
+    if data - data != 0.0:  # inf or nan: never let it into a graph
         raise OverflowError(f"{op.name}: the result is not a finite number ({data!r})")
-    out = Value.__new__(Value)
+    out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     if _grad_mode.enabled:
-        out.op, out._a, out._b, out._k = op, a, b, k
+        out.op = op
+        out._a = a
+        out._b = b
     else:
-        out.op = out._a = out._b = out._k = None
+        out.op = out._a = out._b = None
     return out
 
 
+_new = object.__new__
+
+
 def _binary(op: Op, x: Operand, y: Operand) -> Value:
-    if not isinstance(x, Value):
-        x = Value(_number(x, f"left operand of {op.name}"))
-    if not isinstance(y, Value):
-        y = Value(_number(y, f"right operand of {op.name}"))
-    return _finish(op, op.forward(x.data, y.data), x, y, None)
+    if type(x) is not Value:
+        x = x if isinstance(x, Value) else Value(_number(x, f"left operand of {op.name}"))
+    if type(y) is not Value:
+        y = y if isinstance(y, Value) else Value(_number(y, f"right operand of {op.name}"))
+    return _node(op, op.forward(x.data, y.data), x, y)
 
 
 def _unary(op: Op, x: Value, k: float | None = None) -> Value:
     data = op.forward(x.data) if k is None else op.forward(x.data, k)
-    return _finish(op, data, x, None, k)
+    return _node(op, data, x, k)
 
 
 def vsum(values: Iterable[Operand]) -> Value:
@@ -300,7 +307,7 @@ def vsum(values: Iterable[Operand]) -> Value:
     parents = tuple(map(_as_value, values))
     if not parents:
         return Value(0.0)
-    return _finish(ops.SUM, ops.SUM.forward(list(map(_get_data, parents))), parents, None, None)
+    return _node(ops.SUM, ops.SUM.forward(list(map(_get_data, parents))), parents, None)
 
 
 def dot(w: Sequence[Operand], x: Sequence[Operand]) -> Value:
@@ -314,9 +321,9 @@ def dot(w: Sequence[Operand], x: Sequence[Operand]) -> Value:
     ws = tuple(map(_as_value, w))
     if not any(isinstance(xi, Value) for xi in x):
         k = tuple(_number(xi, f"x[{i}]") for i, xi in enumerate(x))
-        return _finish(ops.DOT, ops.DOT.forward(list(map(_get_data, ws)), k), ws, None, k)
+        return _node(ops.DOT, ops.DOT.forward(list(map(_get_data, ws)), k), ws, k)
     parents = ws + tuple(map(_as_value, x))
-    return _finish(ops.DOT, ops.DOT.forward(list(map(_get_data, parents))), parents, None, None)
+    return _node(ops.DOT, ops.DOT.forward(list(map(_get_data, parents))), parents, None)
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -329,25 +336,26 @@ def topological_order(root: Value) -> list[Value]:
         raise TypeError(f"root must be a Value, got {type(root).__name__}")
     order: list[Value] = []
     visited: set[Value] = set()
-    stack: list[Value | None] = [root]
+    stack: list[Any] = [root]  # nodes to visit; None marks "inputs of the node below are placed"
     while stack:
         node = stack.pop()
-        if node is None:  # all inputs of the node below are placed: place it
-            order.append(stack.pop())  # type: ignore[arg-type]
+        if node is None:
+            order.append(stack.pop())
             continue
         if node in visited:
             continue
         visited.add(node)
+        op = node.op
+        if op is None:  # a leaf has no inputs: place it now
+            order.append(node)
+            continue
         stack.append(node)
         stack.append(None)
-        op = node.op
-        if op is None:
-            continue
         if op.arity == BINARY:
             stack.append(node._b)
             stack.append(node._a)
         elif op.arity == UNARY:
             stack.append(node._a)
         else:
-            stack.extend(reversed(node._a))  # type: ignore[arg-type]
+            stack.extend(reversed(node._a))
     return order

@@ -70,9 +70,7 @@ def _checked_pow(name: str, x: float, k: float) -> float:
     if x == 0.0 and k < 0.0:
         raise ZeroDivisionError(f"{name}: 0 ** {_fmt(k)} is a division by zero")
     if x < 0.0 and not float(k).is_integer():
-        raise ValueError(
-            f"{name}: {_fmt(x)} ** {_fmt(k)} is not real (negative base, non-integer exponent)"
-        )
+        raise ValueError(f"{name}: {_fmt(x)} ** {_fmt(k)} is not real (negative base, non-integer exponent)")
     try:
         return float(x**k)
     except OverflowError:
@@ -104,10 +102,16 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _softplus(t: float) -> float:
+    # log(1 + e^t) = max(t, 0) + log(1 + e^−|t|): finite and accurate for every finite t.
+    return (t if t > 0.0 else 0.0) + math.log1p(math.exp(-abs(t)))
+
+
 def _logistic_loss(z: float, y: float) -> float:
-    # L(σ(z), y) = −(y log σ(z) + (1 − y) log(1 − σ(z))) = softplus(z) − y·z,
-    # with softplus(z) = log(1 + e^z) = max(z, 0) + log(1 + e^−|z|): finite for every finite z.
-    return max(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z
+    # L(σ(z), y) = −(y log σ(z) + (1 − y) log(1 − σ(z))) = y·softplus(−z) + (1 − y)·softplus(z),
+    # since −log σ(z) = softplus(−z) and −log(1 − σ(z)) = softplus(z).  (softplus(z) − y·z is the
+    # same number, but cancels catastrophically for y = 1 and large z.)
+    return y * _softplus(-z) + (1.0 - y) * _softplus(z)
 
 
 def _relu(x: float) -> float:
@@ -138,9 +142,7 @@ def _d_powk(x: float, out: float, k: float) -> float:
     if k == 0.0:
         return 0.0
     if x == 0.0 and k < 1.0:
-        raise ZeroDivisionError(
-            f"powk: the derivative of x ** {_fmt(k)} is infinite at x = 0.0"
-        )
+        raise ZeroDivisionError(f"powk: the derivative of x ** {_fmt(k)} is infinite at x = 0.0")
     return k * x ** (k - 1.0)
 
 
@@ -176,7 +178,12 @@ EXP = Op("exp", "exp", UNARY, "exp(a)", "∂/∂a = exp(a)", _exp, lambda x, out
 LOG = Op("log", "log", UNARY, "log(a)", "∂/∂a = 1/a", _log, _d_log)
 TANH = Op("tanh", "tanh", UNARY, "tanh(a)", "∂/∂a = 1 − tanh²(a)", math.tanh, lambda x, out, k: 1.0 - out * out)
 SIGMOID = Op(
-    "sigmoid", "σ", UNARY, "σ(a) = 1/(1 + e^−a)", "∂/∂a = σ(a)(1 − σ(a))", _sigmoid,
+    "sigmoid",
+    "σ",
+    UNARY,
+    "σ(a) = 1/(1 + e^−a)",
+    "∂/∂a = σ(a)(1 − σ(a))",
+    _sigmoid,
     lambda x, out, k: out * (1.0 - out),
 )
 RELU = Op(
@@ -184,7 +191,12 @@ RELU = Op(
 )
 
 XENT = Op(
-    "xent", "L", UNARY, "L(σ(z), y) = softplus(z) − y·z", "∂L/∂z = σ(z) − y = a − y", _logistic_loss,
+    "xent",
+    "L",
+    UNARY,
+    "L(σ(z), y) = y·softplus(−z) + (1 − y)·softplus(z)",
+    "∂L/∂z = σ(z) − y = a − y",
+    _logistic_loss,
     lambda z, out, y: _sigmoid(z) - y,
 )
 

@@ -7,7 +7,7 @@ import argparse
 from ..engine import Value, topological_order
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="walk through the text: computation graph, backward, logistic regression")
     p.set_defaults(func=run)
 

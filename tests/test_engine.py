@@ -1,0 +1,470 @@
+"""The Value engine: every operation's derivative, graphs, gradient semantics and bad input."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from micrograd_lr import TABLE, Value, dot, no_grad, topological_order, vsum
+from micrograd_lr.engine import is_grad_enabled
+
+FAST = settings(max_examples=150, deadline=None)
+
+
+def central_difference(f: Callable[[float], float], x: float, h: float) -> float:
+    """Five-point central difference: error O(h⁴), exact for polynomials up to degree 4."""
+    return (8.0 * (f(x + h) - f(x - h)) - (f(x + 2 * h) - f(x - 2 * h))) / (12.0 * h)
+
+
+def assert_close(auto: float, numeric: float, *, rel: float, floor: float = 0.0) -> None:
+    """Relative error, with an absolute floor for the rounding error of the difference quotient."""
+    assert math.isfinite(auto)
+    assert abs(auto - numeric) <= rel * max(abs(auto), abs(numeric)) + floor, (auto, numeric)
+
+
+def rounding_floor(f: Callable[[float], float], x: float, h: float) -> float:
+    """How much rounding in f(x ± kh) can move a difference quotient: ~eps·max|f|/h."""
+    return 1e-12 * max(abs(f(x + k * h)) for k in (-2, -1, 0, 1, 2)) / h
+
+
+def value_grad(build: Callable[[Value], Value], x: float) -> tuple[float, float]:
+    v = Value(x)
+    out = build(v)
+    out.backward()
+    return out.data, v.grad
+
+
+def floats(lo: float, hi: float) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+# Magnitudes from tiny to large where the result stays finite.
+wide = st.one_of(floats(-1e6, 1e6), floats(-1e-6, 1e-6), floats(-1e150, 1e150))
+positive = st.one_of(floats(1e-6, 1e6), floats(1e-150, 1e-6), floats(1e6, 1e150))
+
+
+# ---------------------------------------------------------------- unary operations
+
+UNARY_CASES: dict[str, tuple[Callable[[Value], Value], Callable[[float], float], st.SearchStrategy[float]]] = {
+    "neg": (lambda v: -v, lambda x: -x, wide),
+    "exp": (lambda v: v.exp(), math.exp, floats(-700.0, 700.0)),
+    "log": (lambda v: v.log(), math.log, positive),
+    "tanh": (lambda v: v.tanh(), math.tanh, floats(-20.0, 20.0)),
+    "sigmoid": (lambda v: v.sigmoid(), lambda x: 1.0 / (1.0 + math.exp(-x)), floats(-30.0, 30.0)),
+    "relu": (lambda v: v.relu(), lambda x: max(x, 0.0), wide.filter(lambda x: abs(x) > 1e-300)),
+    "square": (lambda v: v**2, lambda x: x * x, floats(-1e100, 1e100)),
+    "cube": (lambda v: v**3, lambda x: x**3, floats(-1e60, 1e60)),
+    "sqrt": (lambda v: v**0.5, math.sqrt, positive),
+    "reciprocal": (lambda v: v**-1, lambda x: 1.0 / x, positive),
+    "rtruediv": (lambda v: 1 / v, lambda x: 1.0 / x, positive),
+    "rsub": (lambda v: 1 - v, lambda x: 1.0 - x, wide),
+    "rpow": (lambda v: 2**v, lambda x: 2.0**x, floats(-500.0, 500.0)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY_CASES))
+@FAST
+@given(data=st.data())
+def test_unary_derivative_matches_finite_difference(name: str, data: st.DataObject) -> None:
+    build, reference, domain = UNARY_CASES[name]
+    x = data.draw(domain, label="x")
+    out, grad = value_grad(build, x)
+    assert out == pytest.approx(reference(x), rel=1e-12, abs=1e-300)
+    # Steps stay inside the domain (and on one side of relu's kink).
+    h = 1e-4 * abs(x) if name in {"log", "sqrt", "reciprocal", "rtruediv", "relu"} else 1e-4 * max(abs(x), 1e-3)
+    numeric = central_difference(reference, x, h)
+    assert_close(grad, numeric, rel=1e-5, floor=rounding_floor(reference, x, h))
+
+
+def softplus(t: float) -> float:
+    """log(1 + e^t), evaluated where each form is accurate."""
+    return math.log1p(math.exp(t)) if t < 30.0 else t + math.log1p(math.exp(-t))
+
+
+@FAST
+@given(x=floats(-700.0, 700.0), y=st.sampled_from([0.0, 1.0]) | floats(0.0, 1.0))
+def test_logistic_loss_is_cross_entropy_and_its_derivative_is_a_minus_y(x: float, y: float) -> None:
+    z = Value(x)
+    L = z.logistic_loss(y)
+    L.backward()
+    # −(y log a + (1 − y) log(1 − a)) with log a = −softplus(−z) and log(1 − a) = −softplus(z)
+    assert L.data == pytest.approx(y * softplus(-x) + (1.0 - y) * softplus(x), rel=1e-12, abs=1e-300)
+    if abs(x) <= 5.0:  # where the literal form is well conditioned, it agrees too
+        a = 1.0 / (1.0 + math.exp(-x))
+        assert L.data == pytest.approx(-(y * math.log(a) + (1.0 - y) * math.log(1.0 - a)), rel=1e-9, abs=1e-15)
+    a = Value(x).sigmoid().data
+    assert z.grad == pytest.approx(a - y, rel=1e-12, abs=1e-15)  # the text's dz = a − y
+
+
+@given(x=floats(-1e6, 1e6))
+def test_logistic_loss_stays_finite_where_sigmoid_saturates(x: float) -> None:
+    for y in (0.0, 1.0):
+        z = Value(x)
+        L = z.logistic_loss(y)
+        L.backward()
+        assert math.isfinite(L.data) and L.data >= 0.0
+        assert -1.0 <= z.grad <= 1.0
+
+
+# ---------------------------------------------------------------- binary operations
+
+BINARY_CASES: dict[str, tuple[Callable[[Value, Value], Value], Callable[[float, float], float]]] = {
+    "add": (lambda a, b: a + b, lambda x, y: x + y),
+    "sub": (lambda a, b: a - b, lambda x, y: x - y),
+    "mul": (lambda a, b: a * b, lambda x, y: x * y),
+    "div": (lambda a, b: a / b, lambda x, y: x / y),
+    "pow": (lambda a, b: a**b, lambda x, y: x**y),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_CASES))
+@FAST
+@given(
+    x=st.just(0.0) | floats(1e-3, 1e3) | floats(-1e3, -1e-3),
+    y=st.just(0.0) | floats(1e-3, 1e3) | floats(-1e3, -1e-3),
+    scale=st.sampled_from([1e-50, 1e-3, 1.0, 1e50]),
+)
+def test_binary_derivatives_match_finite_differences(name: str, x: float, y: float, scale: float) -> None:
+    build, reference = BINARY_CASES[name]
+    if name == "pow":
+        x, y, scale = abs(x) + 0.1, y / 100.0, 1.0
+    elif name == "div":
+        assume(abs(y) > 1e-3)
+    x, y = x * scale, y * scale
+    a, b = Value(x), Value(y)
+    out = build(a, b)
+    out.backward()
+    assert out.data == reference(x, y)
+    for wrt, (v, grad) in enumerate([(x, a.grad), (y, b.grad)]):
+        h = 1e-4 * max(abs(v), 1e-3 * scale)
+
+        def f(t: float, wrt: int = wrt) -> float:
+            return reference(t, y) if wrt == 0 else reference(x, t)
+
+        assert_close(grad, central_difference(f, v, h), rel=1e-5, floor=rounding_floor(f, v, h))
+
+
+@FAST
+@given(
+    w=st.lists(floats(-10, 10), min_size=1, max_size=6),
+    data=st.data(),
+)
+def test_vsum_and_dot_are_single_nodes_with_the_right_gradients(w: list[float], data: st.DataObject) -> None:
+    x = data.draw(st.lists(floats(-10, 10), min_size=len(w), max_size=len(w)), label="x")
+    wv = [Value(t) for t in w]
+    xv = [Value(t) for t in x]
+    z = dot(wv, xv)
+    assert z.op is TABLE["dot"] and len(z.parents) == 2 * len(w)
+    s = vsum([z, *wv])
+    s.backward()
+    assert z.data == pytest.approx(math.fsum(p * q for p, q in zip(w, x)), rel=1e-12, abs=1e-12)
+    assert [v.grad for v in wv] == pytest.approx([1.0 + t for t in x])  # via the dot and via the sum
+    assert [v.grad for v in xv] == pytest.approx(w)
+    # With plain numbers on one side, only the Values are parents.
+    wv2 = [Value(t) for t in w]
+    z2 = dot(wv2, x)
+    z2.backward()
+    assert z2.parents == tuple(wv2)
+    assert [v.grad for v in wv2] == x
+
+
+# ---------------------------------------------------------------- random composite expressions
+
+
+def expressions(leaves: int) -> st.SearchStrategy[Callable[[list[Value]], Value]]:
+    """Expression trees over a few shared leaves, using every kind of operation."""
+    leaf = st.integers(0, leaves - 1).map(lambda i: lambda vs, i=i: vs[i])
+    const = floats(-3, 3).map(lambda c: lambda vs, c=c: c)
+
+    def extend(children: st.SearchStrategy) -> st.SearchStrategy:
+        def unary(f: Callable, kind: str) -> Callable:
+            smooth: dict[str, Callable[[Value], Value]] = {
+                "tanh": lambda v: v.tanh(),
+                "sigmoid": lambda v: v.sigmoid(),
+                "exp": lambda v: (v.tanh()).exp(),  # bounded argument
+                "log": lambda v: (v * v + 1.0).log(),  # positive argument
+                "neg": lambda v: -v,
+                "square": lambda v: v**2,
+                "sqrt": lambda v: (v * v + 0.5) ** 0.5,
+            }
+            return lambda vs: smooth[kind](_value(f(vs)))
+
+        def binary(f: Callable, g: Callable, kind: str) -> Callable:
+            ops2: dict[str, Callable[[object, object], object]] = {
+                "add": lambda p, q: p + q,  # type: ignore[operator]
+                "sub": lambda p, q: p - q,  # type: ignore[operator]
+                "mul": lambda p, q: p * q,  # type: ignore[operator]
+                "div": lambda p, q: p / (_value(q) * _value(q) + 1.0),  # type: ignore[operator]
+                "pow": lambda p, q: (_value(p) * _value(p) + 1.0) ** _value(q).tanh(),
+            }
+            return lambda vs: ops2[kind](f(vs), g(vs))
+
+        return st.one_of(
+            st.tuples(children, st.sampled_from(["tanh", "sigmoid", "exp", "log", "neg", "square", "sqrt"])).map(
+                lambda t: unary(*t)
+            ),
+            st.tuples(children, children, st.sampled_from(["add", "sub", "mul", "div", "pow"])).map(
+                lambda t: binary(*t)
+            ),
+            st.lists(children, min_size=1, max_size=4).map(lambda fs: lambda vs: vsum([f(vs) for f in fs])),
+        )
+
+    return st.recursive(leaf | const, extend, max_leaves=12)
+
+
+def _value(x: object) -> Value:
+    return x if isinstance(x, Value) else Value(float(x))  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(expr=expressions(3), xs=st.lists(floats(-2, 2), min_size=3, max_size=3))
+def test_random_expressions_match_finite_differences(expr: Callable[[list[Value]], Value], xs: list[float]) -> None:
+    vs = [Value(x) for x in xs]
+    out = _value(expr(vs))
+    assume(abs(out.data) < 1e6)
+    out.backward()
+
+    def f(values: list[float]) -> float:
+        return _value(expr([Value(x) for x in values])).data
+
+    for i, v in enumerate(vs):
+        h = 1e-5
+        up, down = list(xs), list(xs)
+        up[i] += h
+        down[i] -= h
+        numeric = (f(up) - f(down)) / (2 * h)
+        assert abs(v.grad - numeric) <= 1e-4 * max(1.0, abs(numeric), abs(v.grad)), (i, v.grad, numeric)
+
+
+# ---------------------------------------------------------------- the text's computation graph
+
+
+def test_the_texts_computation_graph_J_equals_3_times_a_plus_bc() -> None:
+    a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+    u = b * c
+    v = a + u
+    J = 3 * v
+    assert (u.data, v.data, J.data) == (6.0, 11.0, 33.0)
+    J.backward()
+    assert (a.grad, b.grad, c.grad) == (3.0, 6.0, 9.0)
+    assert (u.grad, v.grad, J.grad) == (3.0, 3.0, 1.0)
+    order = topological_order(J)
+    assert order[-1] is J
+    assert order.index(u) < order.index(v) < order.index(J)
+    assert order.index(b) < order.index(u) and order.index(c) < order.index(u)
+
+
+# ---------------------------------------------------------------- graph structure and semantics
+
+
+def test_a_million_deep_chain_backpropagates() -> None:
+    x = Value(1.0)
+    v = x
+    for _ in range(1_000_000):
+        v = v + 1e-6
+    v.backward()
+    assert x.grad == 1.0
+    assert v.data == pytest.approx(2.0, rel=1e-9)
+
+
+def test_backward_twice_doubles_leaf_gradients_and_recomputes_intermediates() -> None:
+    a, b = Value(2.0), Value(-3.0)
+    mid = a * b
+    out = (mid + a).tanh() * mid
+    out.backward()
+    first = (a.grad, b.grad, mid.grad, out.grad)
+    out.backward()
+    assert (a.grad, b.grad) == (2 * first[0], 2 * first[1])
+    assert (mid.grad, out.grad) == (first[2], first[3])
+
+
+def test_zero_grad_clears_every_gradient_of_the_graph() -> None:
+    a, b = Value(2.0), Value(3.0)
+    out = (a * b + a).relu() + b.exp()
+    out.backward()
+    assert a.grad != 0.0 and b.grad != 0.0
+    out.zero_grad()
+    assert all(node.grad == 0.0 for node in topological_order(out))
+
+
+def test_shared_subexpressions_get_every_path_of_the_chain_rule() -> None:
+    a = Value(3.0)
+    (a + a).backward()
+    assert a.grad == 2.0
+    x = Value(1.5)
+    top, left, right = x * 2.0, None, None
+    left, right = top.exp(), top * top  # diamond: x → top → (left, right) → out
+    out = left + right
+    out.backward()
+    t = 3.0
+    assert x.grad == pytest.approx(2.0 * (math.exp(t) + 2.0 * t))
+    assert top.grad == pytest.approx(math.exp(t) + 2.0 * t)
+
+
+def test_topological_order_lists_each_node_once_inputs_first() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = vsum([d, c, a, d])
+    order = topological_order(e)
+    assert len(order) == len(set(order))
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        for p in node.parents:
+            assert position[p] < position[node]
+    assert set(order) == {a, b, c, d, e} | {p for n in order for p in n.parents}
+
+
+def test_values_are_hashable_by_identity() -> None:
+    a, b = Value(1.0), Value(1.0)
+    assert len({a, b}) == 2 and {a: 1}[a] == 1
+    assert a is not b and a != b
+
+
+def test_no_grad_records_no_graph_and_restores_on_exceptions() -> None:
+    a = Value(2.0)
+    with no_grad():
+        assert not is_grad_enabled()
+        b = a * 3.0 + 1.0
+    assert b.op is None and b.parents == () and b.data == 7.0
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError("inside")
+    assert is_grad_enabled()
+    c = a * 3.0
+    assert c.parents[0] is a
+
+
+def test_no_grad_is_per_thread() -> None:
+    seen: list[bool] = []
+    with no_grad():
+        t = threading.Thread(target=lambda: seen.append(is_grad_enabled()))
+        t.start()
+        t.join()
+    assert seen == [True]
+
+
+def test_micrograd_compatible_surface() -> None:
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    assert repr(Value(1.5)) == "Value(data=1.5, grad=0.0)"
+    assert c._prev == {c.parents[0], c.parents[1]} and c._op == "+"
+    micrograd = pytest.importorskip("micrograd.engine")
+    A, B = micrograd.Value(-4.0), micrograd.Value(2.0)
+    C = A + B
+    D = A * B + B**3
+    C += C + 1
+    C += 1 + C + (-A)
+    D += D * 2 + (B + A).relu()
+    D += 3 * D + (B - A).relu()
+    E = C - D
+    F = E**2
+    G = F / 2.0
+    G += 10.0 / F
+    G.backward()
+    assert g.data == pytest.approx(G.data, rel=1e-12)
+    assert (a.grad, b.grad) == pytest.approx((A.grad, B.grad), rel=1e-12)
+
+
+def test_backward_step_by_step_with_underscore_backward() -> None:
+    a, b = Value(2.0), Value(5.0)
+    out = a * b
+    out.grad = 1.0
+    out._backward()
+    assert (a.grad, b.grad) == (5.0, 2.0)
+    assert out.local_grads() == (5.0, 2.0)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("bad", ["1.0", None, 1 + 2j, np.array([1.0, 2.0]), np.array(1.0), [1.0], object()])
+def test_non_numeric_data_is_a_type_error_naming_what_came(bad: object) -> None:
+    with pytest.raises(TypeError, match=r"data must be a real number .* got " + type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["2", None, 1j, [1]])
+def test_non_numeric_operands_are_type_errors(bad: Any) -> None:
+    v = Value(1.0)
+    for op in (lambda: v + bad, lambda: bad * v, lambda: v / bad, lambda: v**bad, lambda: bad - v):
+        with pytest.raises(TypeError, match="must be a real number"):
+            op()
+
+
+def test_numeric_types_that_are_accepted() -> None:
+    assert Value(3).data == 3.0 and type(Value(3).data) is float
+    assert Value(np.float32(0.5)).data == 0.5
+    assert Value(np.int64(7)).data == 7.0
+    assert Value(Fraction(1, 4)).data == 0.25  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="label must be a str"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, np.float64("nan")])
+def test_nan_and_infinity_are_rejected(bad: float) -> None:
+    with pytest.raises(ValueError, match="data must be finite"):
+        Value(bad)
+    with pytest.raises(ValueError, match="must be finite"):
+        Value(1.0) + bad
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: Value(0.0).log(), ValueError, r"log: operand must be > 0, got 0\.0"),
+        (lambda: Value(-2.0).log(), ValueError, r"log: operand must be > 0, got -2\.0"),
+        (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, r"div: division by zero \(1\.0 / 0\.0\)"),
+        (lambda: 1 / Value(0.0), ZeroDivisionError, "div: division by zero"),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, r"powk: 0 \*\* -1\.0"),
+        (lambda: Value(-8.0) ** 0.5, ValueError, r"powk: -8\.0 \*\* 0\.5 is not real"),
+        (lambda: Value(-2.0) ** Value(2.0), ValueError, r"pow: .*base > 0.*got base -2\.0"),
+        (lambda: Value(1000.0).exp(), OverflowError, r"exp: exp\(1000\.0\) overflows"),
+        (lambda: Value(1e200) ** 2, OverflowError, r"powk: 1e\+200 \*\* 2\.0 overflows"),
+        (lambda: Value(1e300) * Value(1e300), OverflowError, r"mul: the result is not a finite number"),
+        (lambda: Value(0.5).logistic_loss(2), ValueError, r"y must be a label in \[0, 1\].*got 2\.0"),
+        (lambda: dot([Value(1.0)], [1.0, 2.0]), ValueError, r"len\(w\)=1 and len\(x\)=2"),
+    ],
+)
+def test_domain_errors_name_the_operation_and_operand(make: Callable[[], Value], error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_infinite_derivative_is_an_error_not_a_silent_infinity() -> None:
+    x = Value(0.0)
+    y = x**0.5
+    assert y.data == 0.0
+    with pytest.raises(ZeroDivisionError, match=r"derivative of x \*\* 0\.5 is infinite at x = 0\.0"):
+        y.backward()
+    tiny = Value(5e-324)
+    with pytest.raises(OverflowError, match="derivative 1/x overflows"):
+        tiny.log().backward()
+
+
+def test_topological_order_rejects_non_values() -> None:
+    with pytest.raises(TypeError, match="root must be a Value, got float"):
+        topological_order(1.0)  # type: ignore[arg-type]
+
+
+def test_every_table_entry_is_documented() -> None:
+    for name, op in TABLE.items():
+        assert op.name == name and op.symbol and op.formula and op.derivative.startswith("∂")
