@@ -5,8 +5,8 @@ text: the computation graph is computed left to right and differentiated
 right to left; logistic regression is a one-neuron network.
 """
 
-from .engine import Value, dot, is_grad_enabled, no_grad, topological_order, vsum
+from .engine import Value, dot, gc_paused, is_grad_enabled, no_grad, topological_order, vsum
 from .ops import TABLE, Op
 
-__all__ = ["Op", "TABLE", "Value", "dot", "is_grad_enabled", "no_grad", "topological_order", "vsum"]
+__all__ = ["Op", "TABLE", "Value", "dot", "gc_paused", "is_grad_enabled", "no_grad", "topological_order", "vsum"]
 __version__ = "0.1.0"

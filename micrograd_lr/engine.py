@@ -27,9 +27,10 @@ zero on every call.  ``zero_grad()`` clears every gradient of a graph.
 
 from __future__ import annotations
 
+import gc
 import numbers
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any, Union
@@ -70,6 +71,36 @@ def is_grad_enabled() -> bool:
     return _grad_mode.enabled
 
 
+_gc_lock = threading.Lock()
+_gc_pausers = 0  # how many gc_paused() blocks are open, in any thread
+_gc_was_enabled = False  # the collector's state when the first of them opened
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Opt in to pausing Python's cyclic garbage collector while a big graph is built.
+
+    A graph is acyclic: reference counting alone frees it, so the collector
+    only costs time here (it rescans every live node as the graph grows).  The
+    collector's previous state is restored when the last open block exits, in
+    whichever thread, also on exceptions.  Cycles made elsewhere meanwhile are
+    collected after the block.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def _number(data: object, what: str) -> float:
     """``data`` as a finite float, or a clear TypeError/ValueError naming ``what``."""
     if type(data) is float:
@@ -82,6 +113,63 @@ def _number(data: object, what: str) -> float:
     if x - x != 0.0:
         raise ValueError(f"{what} must be finite, got {x!r}")
     return x
+
+
+_new = object.__new__
+
+
+def _node(op: Op, data: float, a: Any, b: Any) -> Value:
+    """The result node of ``op``: remembers op and inputs, unless inside ``no_grad``."""
+    if data - data != 0.0:  # inf or nan: never let it into a graph
+        raise OverflowError(f"{op.name}: the result is not a finite number ({data!r})")
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _grad_mode.enabled:
+        out.op = op
+        out._a = a
+        out._b = b
+    else:
+        out.op = out._a = out._b = None
+    return out
+
+
+def _operand(x: Any, op: Op, side: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    return Value(_number(x, f"{side} operand of {op.name}"))
+
+
+def _binary_method(op: Op, *, reflected: bool = False) -> Callable[[Value, Operand], Value]:
+    """The method computing ``self <op> other`` (reflected: ``other <op> self``) from its table row."""
+    forward = op.forward
+    if reflected:
+
+        def method(self: Value, other: Operand) -> Value:
+            left = _operand(other, op, "left")
+            return _node(op, forward(left.data, self.data), left, self)
+
+    else:
+
+        def method(self: Value, other: Operand) -> Value:
+            if type(other) is not Value:
+                other = _operand(other, op, "right")
+            return _node(op, forward(self.data, other.data), self, other)
+
+    method.__doc__ = f"{op.formula}  ({op.derivative})"
+    return method
+
+
+def _unary_method(op: Op) -> Callable[[Value], Value]:
+    """The method computing ``op(self)`` from its table row."""
+    forward = op.forward
+
+    def method(self: Value) -> Value:
+        return _node(op, forward(self.data), self, None)
+
+    method.__doc__ = f"{op.formula}  ({op.derivative})"
+    return method
 
 
 class Value:
@@ -162,56 +250,30 @@ class Value:
         return f"Value(data={self.data}, grad={self.grad})"
 
     # ------------------------------------------------------------ operations
+    # Each method is made from its row of ops.TABLE (see _binary_method below).
 
-    def __add__(self, other: Operand) -> Value:
-        return _binary(ops.ADD, self, other)
-
-    def __radd__(self, other: Operand) -> Value:
-        return _binary(ops.ADD, other, self)
-
-    def __sub__(self, other: Operand) -> Value:
-        return _binary(ops.SUB, self, other)
-
-    def __rsub__(self, other: Operand) -> Value:
-        return _binary(ops.SUB, other, self)
-
-    def __mul__(self, other: Operand) -> Value:
-        return _binary(ops.MUL, self, other)
-
-    def __rmul__(self, other: Operand) -> Value:
-        return _binary(ops.MUL, other, self)
-
-    def __truediv__(self, other: Operand) -> Value:
-        return _binary(ops.DIV, self, other)
-
-    def __rtruediv__(self, other: Operand) -> Value:
-        return _binary(ops.DIV, other, self)
+    __add__ = _binary_method(ops.ADD)
+    __radd__ = _binary_method(ops.ADD, reflected=True)
+    __sub__ = _binary_method(ops.SUB)
+    __rsub__ = _binary_method(ops.SUB, reflected=True)
+    __mul__ = _binary_method(ops.MUL)
+    __rmul__ = _binary_method(ops.MUL, reflected=True)
+    __truediv__ = _binary_method(ops.DIV)
+    __rtruediv__ = _binary_method(ops.DIV, reflected=True)
+    __rpow__ = _binary_method(ops.POW, reflected=True)
+    __neg__ = _unary_method(ops.NEG)
+    exp = _unary_method(ops.EXP)
+    log = _unary_method(ops.LOG)
+    tanh = _unary_method(ops.TANH)
+    sigmoid = _unary_method(ops.SIGMOID)
+    relu = _unary_method(ops.RELU)
 
     def __pow__(self, other: Operand) -> Value:
+        """a ** b: with a Value exponent, op pow; with a number k, op powk (a ** k)."""
         if isinstance(other, Value):
-            return _binary(ops.POW, self, other)
-        return _unary(ops.POWK, self, _number(other, "exponent"))
-
-    def __rpow__(self, other: Number) -> Value:
-        return _binary(ops.POW, other, self)
-
-    def __neg__(self) -> Value:
-        return _unary(ops.NEG, self)
-
-    def exp(self) -> Value:
-        return _unary(ops.EXP, self)
-
-    def log(self) -> Value:
-        return _unary(ops.LOG, self)
-
-    def tanh(self) -> Value:
-        return _unary(ops.TANH, self)
-
-    def sigmoid(self) -> Value:
-        return _unary(ops.SIGMOID, self)
-
-    def relu(self) -> Value:
-        return _unary(ops.RELU, self)
+            return _node(ops.POW, ops.POW.forward(self.data, other.data), self, other)
+        k = _number(other, "exponent")
+        return _node(ops.POWK, ops.POWK.forward(self.data, k), self, k)
 
     def logistic_loss(self, y: Number) -> Value:
         """The cross-entropy loss of logistic regression, computed stably from z = self.
@@ -223,7 +285,7 @@ class Value:
         t = _number(y, "y")
         if not 0.0 <= t <= 1.0:
             raise ValueError(f"y must be a label in [0, 1] (0 or 1 in the text), got {t!r}")
-        return _unary(ops.XENT, self, t)
+        return _node(ops.XENT, ops.XENT.forward(self.data, t), self, t)
 
     # ------------------------------------------------------------ backward
 
@@ -267,39 +329,6 @@ class Value:
 
 def _as_value(x: Operand) -> Value:
     return x if isinstance(x, Value) else Value(x)
-
-
-def _node(op: Op, data: float, a: object, b: object) -> Value:
-    """The result node of ``op``: remembers op and inputs, unless inside ``no_grad``."""
-    if data - data != 0.0:  # inf or nan: never let it into a graph
-        raise OverflowError(f"{op.name}: the result is not a finite number ({data!r})")
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    if _grad_mode.enabled:
-        out.op = op
-        out._a = a
-        out._b = b
-    else:
-        out.op = out._a = out._b = None
-    return out
-
-
-_new = object.__new__
-
-
-def _binary(op: Op, x: Operand, y: Operand) -> Value:
-    if type(x) is not Value:
-        x = x if isinstance(x, Value) else Value(_number(x, f"left operand of {op.name}"))
-    if type(y) is not Value:
-        y = y if isinstance(y, Value) else Value(_number(y, f"right operand of {op.name}"))
-    return _node(op, op.forward(x.data, y.data), x, y)
-
-
-def _unary(op: Op, x: Value, k: float | None = None) -> Value:
-    data = op.forward(x.data) if k is None else op.forward(x.data, k)
-    return _node(op, data, x, k)
 
 
 def vsum(values: Iterable[Operand]) -> Value:

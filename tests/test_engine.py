@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import threading
 from collections.abc import Callable
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from micrograd_lr import TABLE, Value, dot, no_grad, topological_order, vsum
+from micrograd_lr import TABLE, Value, dot, gc_paused, no_grad, topological_order, vsum
 from micrograd_lr.engine import is_grad_enabled
 
 FAST = settings(max_examples=150, deadline=None)
@@ -198,11 +199,11 @@ def expressions(leaves: int) -> st.SearchStrategy[Callable[[list[Value]], Value]
             return lambda vs: smooth[kind](_value(f(vs)))
 
         def binary(f: Callable, g: Callable, kind: str) -> Callable:
-            ops2: dict[str, Callable[[object, object], object]] = {
-                "add": lambda p, q: p + q,  # type: ignore[operator]
-                "sub": lambda p, q: p - q,  # type: ignore[operator]
-                "mul": lambda p, q: p * q,  # type: ignore[operator]
-                "div": lambda p, q: p / (_value(q) * _value(q) + 1.0),  # type: ignore[operator]
+            ops2: dict[str, Callable[[Any, Any], Any]] = {
+                "add": lambda p, q: p + q,
+                "sub": lambda p, q: p - q,
+                "mul": lambda p, q: p * q,
+                "div": lambda p, q: p / (_value(q) * _value(q) + 1.0),
                 "pow": lambda p, q: (_value(p) * _value(p) + 1.0) ** _value(q).tanh(),
             }
             return lambda vs: ops2[kind](f(vs), g(vs))
@@ -468,3 +469,43 @@ def test_topological_order_rejects_non_values() -> None:
 def test_every_table_entry_is_documented() -> None:
     for name, op in TABLE.items():
         assert op.name == name and op.symbol and op.formula and op.derivative.startswith("∂")
+
+
+def test_gc_paused_restores_the_collector_on_exit_and_on_exceptions() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an outer block is still open
+    assert gc.isenabled()
+    with pytest.raises(KeyError), gc_paused():
+        raise KeyError("inside")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+
+
+def test_gc_paused_overlapping_in_threads_restores_only_when_the_last_exits() -> None:
+    inside = threading.Event()
+    release = threading.Event()
+
+    def worker() -> None:
+        with gc_paused():
+            inside.set()
+            release.wait(10)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    inside.wait(10)
+    with gc_paused():
+        pass
+    assert not gc.isenabled()  # the worker's block is still open
+    release.set()
+    t.join()
+    assert gc.isenabled()
