@@ -32,6 +32,7 @@ import numbers
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import filterfalse
 from operator import attrgetter
 from typing import Any, Union
 
@@ -318,7 +319,9 @@ class Value:
             elif op.arity == UNARY:
                 a.grad += g * op.local(a.data, node.data, node._b)
             else:
-                for p, d in zip(a, op.local(list(map(_get_data, a)), node.data, node._b)):
+                k = node._b
+                local = k if op is ops.DOT and k is not None else op.local(list(map(_get_data, a)), node.data, k)
+                for p, d in zip(a, local):
                     p.grad += g * d
 
     def zero_grad(self) -> None:
@@ -339,6 +342,17 @@ def vsum(values: Iterable[Operand]) -> Value:
     return _node(ops.SUM, ops.SUM.forward(list(map(_get_data, parents))), parents, None)
 
 
+_VALUE_ONLY = frozenset({Value})
+_FLOAT_ONLY = frozenset({float})
+
+
+def _all_finite(xs: Sequence[Any]) -> bool:
+    """True if the floats xs are surely all finite: their sum is (a NaN or an infinity would make it
+    NaN or infinite; a sum that overflows only sends finite numbers down the checked path)."""
+    total = sum(xs, 0.0)
+    return total - total == 0.0
+
+
 def dot(w: Sequence[Operand], x: Sequence[Operand]) -> Value:
     """One dot-product node: w₁x₁ + … + wₙxₙ, the heart of z = wᵀx + b.
 
@@ -347,7 +361,11 @@ def dot(w: Sequence[Operand], x: Sequence[Operand]) -> Value:
     """
     if len(w) != len(x):
         raise ValueError(f"dot: w and x must have equal length, got len(w)={len(w)} and len(x)={len(x)}")
-    ws = tuple(map(_as_value, w))
+    ws = tuple(w) if set(map(type, w)) <= _VALUE_ONLY else tuple(map(_as_value, w))
+    if set(map(type, x)) <= _FLOAT_ONLY and _all_finite(x):
+        # fast path: x is plain floats (a column of X from ndarray.tolist()), checked at C speed
+        k = tuple(x)
+        return _node(ops.DOT, ops.DOT.forward(list(map(_get_data, ws)), k), ws, k)
     if not any(isinstance(xi, Value) for xi in x):
         k = tuple(_number(xi, f"x[{i}]") for i, xi in enumerate(x))
         return _node(ops.DOT, ops.DOT.forward(list(map(_get_data, ws)), k), ws, k)
@@ -386,5 +404,5 @@ def topological_order(root: Value) -> list[Value]:
         elif op.arity == UNARY:
             stack.append(node._a)
         else:
-            stack.extend(reversed(node._a))
+            stack.extend(filterfalse(visited.__contains__, reversed(node._a)))
     return order
