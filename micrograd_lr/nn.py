@@ -1,0 +1,289 @@
+"""A dense network on ``Value``: Neuron, Layer and MLP, and the text's house-price network.
+
+One neuron computes z = wᵀx + b = w₁x₁ + … + wₙxₙ + b (one ``dot`` node plus b) and
+then its activation g(z): ReLU max(0, z), tanh(z), or linear z.  A layer is a list of
+neurons reading the same inputs; an MLP is layers one after another.  The text's example:
+size, number of bedrooms, zip code and wealth → a hidden dense layer → price.
+
+Every random thing takes a seed: the initial weights come from ``random.Random(seed)``
+(or a ``random.Random`` you pass), so the same seed gives the same network.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+from collections.abc import Callable, Sequence
+from typing import Union
+
+from .engine import Value, dot, no_grad, vsum
+
+__all__ = [
+    "ACTIVATIONS",
+    "HOUSE_FEATURES",
+    "MLP",
+    "Layer",
+    "Neuron",
+    "fit_mse",
+    "house_price_data",
+    "house_price_network",
+    "mse",
+]
+
+ACTIVATIONS = ("relu", "tanh", "linear")
+"""The activations g a neuron can apply to z."""
+
+HOUSE_FEATURES = ("size", "bedrooms", "zip code", "wealth")
+"""The inputs of the text's house-price network, in order."""
+
+Seed = Union[int, random.Random, None]
+Input = Sequence[Union[Value, float]]
+
+
+def _rng(seed: Seed) -> random.Random:
+    """A ``random.Random`` from an int seed (or the given generator itself)."""
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None:
+        return random.Random(0)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int or a random.Random, got {type(seed).__name__}: {seed!r:.60}")
+    return random.Random(int(seed))
+
+
+def _count(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r:.60}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return int(value)
+
+
+def _activation(value: object) -> str:
+    if value not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(map(repr, ACTIVATIONS))}, got {value!r}")
+    return str(value)
+
+
+class Neuron:
+    """One unit: g(w₁x₁ + … + wₙxₙ + b) with g ReLU, tanh or linear.
+
+    Weights start uniform in [−1/√n, 1/√n] from the seeded generator, b at 0.
+    Leaves are labelled ``{name}w1``.. ``{name}wn`` and ``{name}b``.
+    """
+
+    def __init__(self, nin: int, activation: str = "relu", *, seed: Seed = None, name: str = "") -> None:
+        nin = _count("nin", nin)
+        self.activation = _activation(activation)
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, got {type(name).__name__}")
+        rng = _rng(seed)
+        scale = 1.0 / math.sqrt(nin)
+        self.w: list[Value] = [Value(rng.uniform(-scale, scale), f"{name}w{j}") for j in range(1, nin + 1)]
+        self.b: Value = Value(0.0, f"{name}b")
+        self.name = name
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs n."""
+        return len(self.w)
+
+    def __call__(self, x: Input) -> Value:
+        """g(z) with z = wᵀx + b: one ``dot`` node, then b, then the activation."""
+        if len(x) != self.nin:
+            raise ValueError(f"x must have {self.nin} inputs for this neuron, got {len(x)}")
+        z = dot(self.w, x) + self.b
+        if self.activation == "relu":
+            return z.relu()
+        if self.activation == "tanh":
+            return z.tanh()
+        return z
+
+    def parameters(self) -> list[Value]:
+        """[w₁, …, wₙ, b]."""
+        return [*self.w, self.b]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def __repr__(self) -> str:
+        return f"Neuron(nin={self.nin}, activation={self.activation!r})"
+
+
+class Layer:
+    """A dense layer: nout neurons that all read the same n inputs."""
+
+    def __init__(self, nin: int, nout: int, activation: str = "relu", *, seed: Seed = None, name: str = "") -> None:
+        nout = _count("nout", nout)
+        rng = _rng(seed)
+        self.neurons = [
+            Neuron(nin, activation, seed=rng, name=f"{name}n{k}." if name or nout > 1 else name)
+            for k in range(1, nout + 1)
+        ]
+
+    @property
+    def nin(self) -> int:
+        return self.neurons[0].nin
+
+    @property
+    def nout(self) -> int:
+        return len(self.neurons)
+
+    def __call__(self, x: Input) -> list[Value]:
+        """[g(w⁽ᵏ⁾ᵀx + b⁽ᵏ⁾) for each neuron k]."""
+        return [neuron(x) for neuron in self.neurons]
+
+    def parameters(self) -> list[Value]:
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def __repr__(self) -> str:
+        return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.neurons[0].activation!r})"
+
+
+class MLP:
+    """Dense layers one after another: nin → nouts[0] → … → nouts[−1].
+
+    Hidden layers use ``activation``; the last layer uses ``output_activation``
+    (linear by default, as for a price).  Layer l's leaves are labelled ``L{l}.n{k}.w{j}``.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        *,
+        seed: Seed = None,
+    ) -> None:
+        nin = _count("nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or len(nouts) == 0:
+            raise TypeError(f"nouts must be a non-empty sequence of layer sizes, got {nouts!r:.60}")
+        sizes = [nin, *(_count(f"nouts[{i}]", s) for i, s in enumerate(nouts))]
+        _activation(activation)
+        _activation(output_activation)
+        rng = _rng(seed)
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                output_activation if i == last else activation,
+                seed=rng,
+                name=f"L{i + 1}.",
+            )
+            for i in range(len(nouts))
+        ]
+
+    @property
+    def nin(self) -> int:
+        return self.layers[0].nin
+
+    def __call__(self, x: Input) -> list[Value]:
+        """The outputs of the last layer (a list, one Value per output unit)."""
+        if len(x) != self.nin:
+            raise ValueError(f"x must have {self.nin} inputs for this network, got {len(x)}")
+        out: list[Value] | Input = x
+        for layer in self.layers:
+            out = layer(out)
+        return list(out)  # type: ignore[arg-type]
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def __repr__(self) -> str:
+        sizes = [self.nin, *(layer.nout for layer in self.layers)]
+        return f"MLP({' → '.join(map(str, sizes))})"
+
+
+# ---------------------------------------------------------------- the house-price example
+
+
+def house_price_network(hidden: int = 3, *, seed: Seed = 0) -> MLP:
+    """The text's network: size, bedrooms, zip code, wealth → ``hidden`` ReLU units → price."""
+    return MLP(len(HOUSE_FEATURES), [hidden, 1], "relu", "linear", seed=seed)
+
+
+def house_price_data(m: int = 64, *, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """m synthetic houses and their prices, from a seed: (X, y) as plain lists.
+
+    X has shape (4, m), rows in ``HOUSE_FEATURES`` order, each feature scaled to about
+    [0, 1]; y has m prices (in units of 100 000).  The price grows with size, with
+    family room (size and bedrooms), with how walkable the zip code is and with the
+    school quality (zip code and wealth), plus a little noise: the hidden units the text
+    draws between the inputs and the price.
+    """
+    m = _count("m", m)
+    rng = _rng(seed)
+    X: list[list[float]] = [[], [], [], []]
+    y: list[float] = []
+    for _ in range(m):
+        size = rng.uniform(0.0, 1.0)  # 40 .. 240 m², scaled
+        bedrooms = rng.randint(1, 5) / 5.0
+        zip_code = rng.randrange(10) / 9.0  # 10 districts, ordered by walkability
+        wealth = rng.uniform(0.0, 1.0)
+        family = max(0.0, size + bedrooms - 0.6)
+        walk = zip_code
+        school = max(0.0, zip_code + wealth - 0.8)
+        price = 1.0 + 2.0 * size + 1.5 * family + 0.8 * walk + 2.0 * school + rng.gauss(0.0, 0.05)
+        for row, v in zip(X, (size, bedrooms, zip_code, wealth)):
+            row.append(v)
+        y.append(price)
+    return X, y
+
+
+def mse(net: Callable[[Input], list[Value]], X: Sequence[Sequence[float]], y: Sequence[float]) -> Value:
+    """J = (1/m) Σᵢ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)² over the columns of X (shape (n, m)), one output unit."""
+    m = len(y)
+    if m == 0:
+        raise ValueError("y must hold at least one target, got none")
+    if any(len(row) != m for row in X):
+        raise ValueError(f"X must have shape (n, m) with m = len(y) = {m}, got rows of lengths {[len(r) for r in X]}")
+    errors = []
+    for i in range(m):
+        out = net([row[i] for row in X])
+        if len(out) != 1:
+            raise ValueError(f"mse needs a network with one output, got {len(out)}")
+        errors.append((out[0] - y[i]) ** 2)
+    return vsum(errors) / m
+
+
+def fit_mse(
+    net: MLP,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    num_iterations: int = 200,
+    learning_rate: float = 0.05,
+    *,
+    callback: Callable[[int, float], object] | None = None,
+) -> list[float]:
+    """Gradient descent on the mean squared error: θ := θ − α ∂J/∂θ; returns J at every iteration."""
+    if isinstance(num_iterations, bool) or not isinstance(num_iterations, numbers.Integral) or num_iterations < 0:
+        raise ValueError(f"num_iterations must be an int >= 0, got {num_iterations!r}")
+    if not isinstance(learning_rate, numbers.Real) or not 0.0 < float(learning_rate) < math.inf:
+        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
+    alpha = float(learning_rate)
+    params = net.parameters()
+    costs: list[float] = []
+    for i in range(int(num_iterations)):
+        J = mse(net, X, y)
+        net.zero_grad()
+        J.backward()
+        costs.append(J.data)
+        with no_grad():
+            for p in params:
+                p.data -= alpha * p.grad
+        if callback is not None:
+            callback(i, costs[-1])
+    return costs
