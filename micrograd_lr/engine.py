@@ -220,6 +220,16 @@ class Value:
             return (self._a, self._b)
         return self._a
 
+    @property
+    def constant(self) -> Any:
+        """The constant of the operation that made this node, if it has one, else None.
+
+        The exponent k of ``a ** k``, the label y of ``logistic_loss(y)``, the data
+        x of a dot product with plain numbers.
+        """
+        op = self.op
+        return None if op is None or op.arity == BINARY else self._b
+
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂parent for each parent, at the current values (from ``ops.TABLE``)."""
         op = self.op

@@ -509,3 +509,11 @@ def test_gc_paused_overlapping_in_threads_restores_only_when_the_last_exits() ->
     release.set()
     t.join()
     assert gc.isenabled()
+
+
+def test_constant_reads_the_constant_of_an_operation() -> None:
+    x = Value(3.0)
+    assert (x**2).constant == 2.0
+    assert x.logistic_loss(1).constant == 1.0
+    assert dot([x], [4.0]).constant == (4.0,)
+    assert (x * x).constant is None and x.constant is None and x.exp().constant is None

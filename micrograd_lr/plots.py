@@ -1,0 +1,304 @@
+"""Matplotlib figures of the text's ideas: sigmoid, cross-entropy, cost curve, cat → vector, gradient descent.
+
+Every function returns a ``matplotlib.figure.Figure`` built without pyplot (no
+global state, nothing shown); ``save_svg`` writes one as reproducible SVG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = [
+    "SVG_HASH_SALT",
+    "cat_to_vector",
+    "cost_curve",
+    "cross_entropy",
+    "gradient_descent",
+    "save_svg",
+    "sigmoid",
+]
+
+SVG_HASH_SALT = "micrograd-lr"
+"""Fixed salt for matplotlib's SVG ids, so two runs write identical bytes."""
+
+_BLUE, _ORANGE, _GREEN, _RED, _GREY = "#1d4ed8", "#c2410c", "#15803d", "#b91c1c", "#6b7280"
+
+
+def _sigma(z: np.ndarray) -> np.ndarray:
+    """σ(z) = 1 / (1 + e^−z), without overflow for large |z|."""
+    out: np.ndarray = np.exp(-np.logaddexp(0.0, -z))
+    return out
+
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _subscript(n: int) -> str:
+    return str(n).translate(_SUB)
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(_SUP)
+
+
+def save_svg(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` to ``path`` as SVG: no date, fixed ids, text kept as text; return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "none"}):
+        fig.savefig(path, format="svg", metadata={"Date": None})
+    return path
+
+
+def sigmoid(z_min: float = -8.0, z_max: float = 8.0) -> Figure:
+    """σ(z) = 1 / (1 + e⁻ᶻ): the output a = ŷ of logistic regression lies in (0, 1), σ(0) = 0.5."""
+    if not z_min < z_max:
+        raise ValueError(f"z_min must be less than z_max, got z_min={z_min!r}, z_max={z_max!r}")
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    ax = fig.subplots()
+    z = np.linspace(z_min, z_max, 401)
+    ax.plot(z, _sigma(z), color=_BLUE, linewidth=2.2, label="σ(z) = 1 / (1 + e⁻ᶻ)")
+    for level in (0.0, 1.0):
+        ax.axhline(level, color=_GREY, linewidth=0.8, linestyle="--")
+    ax.axhline(0.5, color=_GREY, linewidth=0.6, linestyle=":")
+    ax.axvline(0.0, color=_GREY, linewidth=0.6, linestyle=":")
+    ax.plot([0.0], [0.5], "o", color=_ORANGE)
+    ax.annotate("σ(0) = 0.5", (0.0, 0.5), xytext=(1.0, 0.4), color=_ORANGE)
+    ax.annotate("z large: σ(z) → 1", (z_max * 0.55, 0.98), xytext=(z_max * 0.3, 0.72), color=_GREY)
+    ax.annotate("z very negative: σ(z) → 0", (z_min * 0.55, 0.02), xytext=(z_min * 0.95, 0.14), color=_GREY)
+    ax.set_xlim(z_min, z_max)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("z = wᵀx + b")
+    ax.set_ylabel("a = ŷ = σ(z)")
+    ax.set_title("The sigmoid turns any z into a probability ŷ = P(y = 1 | x)")
+    ax.legend(loc="upper left")
+    return fig
+
+
+# A small one-dimensional problem (one feature, no b) for comparing the two costs as functions of w.
+_X1 = np.array([-3.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 3.0])
+_Y1 = np.array([0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0])
+
+
+def _costs_1d(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cross-entropy J(w) and squared error (1/2m) Σ (σ(w x) − y)² over the 1-D problem, for each w."""
+    z = np.outer(w, _X1)
+    # L = −(y log a + (1 − y) log(1 − a)) = log(1 + e^z) − y z, computed stably.
+    xent = np.mean(np.logaddexp(0.0, z) - _Y1 * z, axis=1)
+    sq = 0.5 * np.mean((_sigma(z) - _Y1) ** 2, axis=1)
+    return xent, sq
+
+
+def cross_entropy() -> Figure:
+    """L(ŷ, y) = −(y log ŷ + (1 − y) log(1 − ŷ)) for y = 1 and y = 0, and why logistic regression uses it.
+
+    Left: the loss against a = ŷ; a confident mistake (ŷ near 0 when y = 1) costs a lot.
+    Right: on a small one-feature problem, the cross-entropy cost J(w) is convex (one minimum,
+    gradient descent finds it), while squared error through the sigmoid is not (flat plateaus).
+    """
+    fig = Figure(figsize=(11.0, 4.2), layout="constrained")
+    left, right = fig.subplots(1, 2)
+
+    a = np.linspace(0.002, 0.998, 499)
+    left.plot(a, -np.log(a), color=_BLUE, linewidth=2.2, label="y = 1:  L = −log ŷ")
+    left.plot(a, -np.log1p(-a), color=_ORANGE, linewidth=2.2, label="y = 0:  L = −log(1 − ŷ)")
+    left.annotate(
+        "confident and wrong:\nŷ ≈ 0 while y = 1\n→ a large loss",
+        (0.02, -np.log(0.02)),
+        xytext=(0.12, 2.6),
+        color=_BLUE,
+        arrowprops={"arrowstyle": "->", "color": _BLUE},
+    )
+    left.annotate(
+        "right and sure: L ≈ 0",
+        (0.97, -np.log(0.97)),
+        xytext=(0.45, 1.4),
+        color=_BLUE,
+        arrowprops={"arrowstyle": "->", "color": _BLUE},
+    )
+    left.set_xlim(0.0, 1.0)
+    left.set_ylim(0.0, 6.0)
+    left.set_xlabel("a = ŷ (the predicted probability that y = 1)")
+    left.set_ylabel("L(ŷ, y)")
+    left.set_title("Cross-entropy loss L(ŷ, y) = −(y log ŷ + (1 − y) log(1 − ŷ))", fontsize=10)
+    left.annotate(
+        "confident and wrong:\nŷ ≈ 1 while y = 0",
+        (0.98, -np.log(0.02)),
+        xytext=(0.52, 2.6),
+        color=_ORANGE,
+        arrowprops={"arrowstyle": "->", "color": _ORANGE},
+    )
+    left.legend(loc="upper center")
+
+    w = np.linspace(-8.0, 8.0, 401)
+    xent, sq = _costs_1d(w)
+    right.plot(w, xent, color=_BLUE, linewidth=2.2, label="cross-entropy J(w): convex")
+    right.set_xlabel("w (one feature x, b = 0, m = 8 samples)")
+    right.set_ylabel("cross-entropy J(w)", color=_BLUE)
+    i = int(np.argmin(xent))
+    right.plot([w[i]], [xent[i]], "o", color=_BLUE)
+    right.annotate(
+        "one minimum",
+        (w[i], xent[i]),
+        xytext=(w[i] + 1.5, xent[i] + 3.0),
+        color=_BLUE,
+        arrowprops={"arrowstyle": "->", "color": _BLUE},
+    )
+    twin = right.twinx()
+    twin.plot(w, sq, color=_RED, linewidth=2.0, linestyle="--", label="squared error through σ: not convex")
+    twin.set_ylabel("squared error (1/2m) Σ (σ(wx) − y)²", color=_RED)
+    twin.annotate(
+        "flat plateau:\ngradient ≈ 0",
+        (-6.0, sq[50]),
+        xytext=(-7.6, 0.2),
+        color=_RED,
+        arrowprops={"arrowstyle": "->", "color": _RED},
+    )
+    right.set_title("Why cross-entropy: convex in w (squared error is not)", fontsize=10)
+    lines = right.get_lines()[:1] + twin.get_lines()
+    right.legend(lines, [str(line.get_label()) for line in lines], loc="upper center", fontsize=9)
+    return fig
+
+
+def cost_curve(
+    costs: Sequence[float], every: int = 100, *, learning_rate: float | None = None, title: str | None = None
+) -> Figure:
+    """The cost J(w, b) after every ``every`` iterations of gradient descent (costs[i] at iteration i·every)."""
+    values = np.asarray(costs, dtype=float)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"costs must be a non-empty sequence of numbers, got shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("costs must be finite numbers")
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise ValueError(f"every must be a positive int (iterations between two costs), got {every!r}")
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    ax = fig.subplots()
+    iterations = np.arange(values.size) * every
+    ax.plot(iterations, values, color=_BLUE, linewidth=2.0, marker="o", markersize=3.5)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("cost J(w, b)")
+    alpha = "" if learning_rate is None else f", learning rate α = {learning_rate:g}"
+    ax.set_title(title or f"Gradient descent lowers the cost{alpha}")
+    ax.annotate(
+        f"J = {values[0]:.4f}", (iterations[0], values[0]), xytext=(6, -14), textcoords="offset points", color=_GREY
+    )
+    ax.annotate(
+        f"J = {values[-1]:.4f}",
+        (iterations[-1], values[-1]),
+        xytext=(-8, 10),
+        textcoords="offset points",
+        ha="right",
+        color=_GREY,
+    )
+    ax.set_ylim(bottom=0.0)
+    ax.grid(True, color="#e5e7eb")
+    return fig
+
+
+def cat_to_vector(image: np.ndarray, *, title: str = "cat") -> Figure:
+    """A 64×64×3 picture beside its feature vector x ∈ R^12288 (= 64·64·3), as the text unrolls it.
+
+    x lists the picture's numbers row by row, and for each pixel its red, green and blue values.
+    """
+    img = np.asarray(image)
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise ValueError(f"image must have shape (height, width, 3), got {img.shape}")
+    if img.dtype != np.uint8:
+        raise ValueError(f"image must hold uint8 pixel values 0..255, got dtype {img.dtype}")
+    h, w_, _ = img.shape
+    x = img.reshape(-1)
+    n = x.size
+
+    fig = Figure(figsize=(10.0, 4.6), layout="constrained")
+    grid = fig.add_gridspec(2, 3, width_ratios=[4.0, 0.6, 4.4], height_ratios=[1.0, 1.0])
+    ax_img = fig.add_subplot(grid[:, 0])
+    ax_strip = fig.add_subplot(grid[:, 1])
+    ax_head = fig.add_subplot(grid[0, 2])
+    ax_all = fig.add_subplot(grid[1, 2])
+
+    ax_img.imshow(img, interpolation="nearest")
+    ax_img.set_title(f"{title}: {h}×{w_} pixels, 3 colours (R, G, B)", fontsize=10)
+    ax_img.set_xticks([])
+    ax_img.set_yticks([])
+
+    ax_strip.imshow(x.reshape(-1, 1), aspect="auto", cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+    ax_strip.set_xticks([])
+    ax_strip.set_yticks([0, n - 1], labels=["x₁", f"x{_subscript(n)}"])
+    ax_strip.yaxis.tick_right()
+    ax_strip.set_title("x", fontsize=10)
+    ax_strip.set_xlabel(f"{n}×1", fontsize=9)
+
+    k = 24  # the first 8 pixels, three numbers each
+    colours = [_RED, _GREEN, _BLUE] * (k // 3)
+    ax_head.bar(np.arange(1, k + 1), x[:k], color=colours, width=0.8)
+    ax_head.set_xlim(0.3, k + 0.7)
+    ax_head.set_ylim(0, 255)
+    ax_head.set_title("first entries: R, G, B of pixel (1, 1), then of pixel (1, 2), …", fontsize=10)
+    ax_head.set_ylabel("value 0–255")
+
+    ax_all.plot(np.arange(1, n + 1), x, color=_GREY, linewidth=0.3)
+    ax_all.set_xlim(1, n)
+    ax_all.set_ylim(0, 255)
+    ax_all.set_xlabel(f"index i of x (n = {h}·{w_}·3 = {n})")
+    ax_all.set_ylabel("xᵢ")
+    fig.suptitle(f"Unrolling a picture into a feature vector x ∈ ℝ{_superscript(n)}")
+    return fig
+
+
+def gradient_descent(
+    J: Callable[[np.ndarray], np.ndarray] | None = None,
+    dJ: Callable[[float], float] | None = None,
+    *,
+    w0: float = -3.0,
+    learning_rate: float = 0.3,
+    steps: int = 6,
+    w_range: tuple[float, float] = (-4.0, 6.0),
+) -> Figure:
+    """Steps of w := w − α dJ/dw on a one-dimensional convex J(w), from w0 down to the minimum.
+
+    By default J(w) = (w − 2)² + 1 (dJ/dw = 2(w − 2)); pass J (vectorized) and dJ for another one.
+    """
+    if (J is None) != (dJ is None):
+        raise ValueError("pass both J and dJ, or neither")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if not learning_rate > 0.0:
+        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+    cost: Callable[[np.ndarray], np.ndarray] = J if J is not None else (lambda w: (w - 2.0) ** 2 + 1.0)
+    slope: Callable[[float], float] = dJ if dJ is not None else (lambda w: 2.0 * (w - 2.0))
+
+    ws = [float(w0)]
+    for _ in range(steps):
+        ws.append(ws[-1] - learning_rate * slope(ws[-1]))
+    path = np.array(ws)
+    js = cost(path)
+
+    fig = Figure(figsize=(6.8, 4.4), layout="constrained")
+    ax = fig.subplots()
+    grid = np.linspace(w_range[0], w_range[1], 401)
+    ax.plot(grid, cost(grid), color=_BLUE, linewidth=2.2, label="J(w)")
+    for i in range(steps):
+        ax.annotate(
+            "",
+            (path[i + 1], js[i + 1]),
+            xytext=(path[i], js[i]),
+            arrowprops={"arrowstyle": "->", "color": _ORANGE, "linewidth": 1.4},
+        )
+    ax.plot(path, js, "o", color=_ORANGE, markersize=5, label="w after each step")
+    # The tangent at the start: its slope dJ/dw says which way is down.
+    t = np.linspace(path[0] - 0.9, path[0] + 0.9, 2)
+    ax.plot(t, js[0] + slope(path[0]) * (t - path[0]), color=_RED, linewidth=1.2, label="slope dJ/dw at w₀")
+    for i in range(min(steps, 2) + 1):
+        ax.annotate(f"w{_subscript(i)}", (path[i], js[i]), xytext=(6, 6), textcoords="offset points")
+    ax.plot(path[-1:], js[-1:], "*", color=_GREEN, markersize=11, label=f"after {steps} steps: w = {path[-1]:.3g}")
+    ax.set_xlabel("w")
+    ax.set_ylabel("J(w)")
+    ax.set_title(f"Gradient descent: w := w − α dJ/dw  (α = {learning_rate:g}, {steps} steps)")
+    ax.legend(loc="upper right")
+    return fig

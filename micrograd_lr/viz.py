@@ -1,0 +1,402 @@
+"""Pictures of computation graphs: a ``Value`` graph as a ``graphviz.Digraph``.
+
+The picture reads like the text's figures: the forward pass runs left to right,
+each value is a box with its label, its data and its gradient, each operation
+is a small circle with its symbol, and each edge carries the local derivative
+∂out/∂in taken from the operation table.  Backward visits the nodes right to
+left; ``#1, #2, ...`` in the boxes give that order (the output is #1).
+
+    >>> from micrograd_lr import Value
+    >>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+    >>> J = 3 * (a + b * c)
+    >>> J.backward()
+    >>> g = draw(J)          # a graphviz.Digraph; g.source is the DOT text
+    >>> "digraph" in g.source
+    True
+
+Node ids are positions in the forward order, so the DOT text (and the SVG that
+Graphviz makes from it) is the same on every run.  Every label is escaped:
+quotes, ``<``, ``>``, ``&``, backslashes, newlines and any Unicode text show
+literally.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import graphviz
+
+from . import ops
+from .engine import Value, topological_order
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "GraphvizNotFoundError",
+    "INSTALL_HINT",
+    "draw",
+    "draw_network",
+    "render",
+    "save",
+    "save_svg",
+]
+
+DEFAULT_MAX_NODES = 300
+"""Graphs with more values than this are refused unless ``max_nodes`` is raised."""
+
+INSTALL_HINT = (
+    "Graphviz's 'dot' program is needed to render pictures and was not found on the PATH. "
+    "Install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; Fedora: sudo dnf install graphviz; "
+    "macOS: brew install graphviz; Windows: winget install graphviz, or https://graphviz.org/download/), "
+    "or run `make dot`. Without it, draw(...).source still gives the DOT text."
+)
+
+FORMATS = ("svg", "png", "pdf", "dot")
+"""Formats ``save`` writes (``dot`` is the DOT text itself and needs no Graphviz)."""
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+    """Graphviz's ``dot`` is missing: the DOT text exists but cannot be rendered."""
+
+    def __init__(self) -> None:
+        RuntimeError.__init__(self, INSTALL_HINT)
+
+
+# ------------------------------------------------------------------ styling
+
+FONT = "Helvetica,Arial,sans-serif"
+STYLE: dict[str, dict[str, str]] = {
+    # kind: table background, border colour, border width
+    "input": {"bg": "#dbeafe", "border": "#1d4ed8", "width": "1"},
+    "parameter": {"bg": "#fef3c7", "border": "#b45309", "width": "1"},
+    "constant": {"bg": "#f3f4f6", "border": "#9ca3af", "width": "1"},
+    "intermediate": {"bg": "#ffffff", "border": "#374151", "width": "1"},
+    "output": {"bg": "#dcfce7", "border": "#15803d", "width": "2"},
+}
+EDGE_COLOUR = "#6b7280"
+DERIVATIVE_COLOUR = "#b91c1c"
+NUMBER_COLOUR = "#6b7280"
+
+_PARAMETER_NAME = re.compile(r"(?:[wWb]|weight|bias)(?:[0-9_\[(₀-₉].*)?", re.DOTALL)
+# XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF:
+# such characters are shown as visible stand-ins so the SVG stays well-formed.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    c = ord(match.group())
+    if c < 0x20:
+        return chr(0x2400 + c)  # the Control Pictures block: ␀ ␁ ...
+    if c == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def escape(text: str) -> str:
+    """``text`` as the body of a Graphviz HTML-like label, shown literally.
+
+    ``& < > " '`` become entities; a backslash is doubled (Graphviz reads ``\\N``,
+    ``\\G``, ... in label text as escapes); line breaks become ``<BR/>``, a tab a space;
+    characters XML cannot hold become visible stand-ins (U+2400 control pictures, U+FFFD).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")  # Graphviz drops tabs
+    text = _UNSAFE.sub(_visible, text)
+    # "]" as a character reference: Graphviz's HTML lexer rejects a text that is only "]" or "]]"
+    lines = (html.escape(line.replace("\\", "\\\\"), quote=True).replace("]", "&#93;") for line in text.split("\n"))
+    return '<BR ALIGN="CENTER"/>'.join(lines)
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    """A compact number: ``digits`` significant digits, no trailing zeros (33, 0.7311, 1e-06)."""
+    s = f"{x:.{digits}g}"
+    return "0" if s == "-0" else s
+
+
+def _is_parameter(node: Value, params: set[int] | None, names: set[str]) -> bool:
+    if params is not None:
+        return id(node) in params or node.label in names
+    return bool(_PARAMETER_NAME.fullmatch(node.label))
+
+
+def _kind(node: Value, root: Value, params: set[int] | None, names: set[str]) -> str:
+    if node is root:
+        return "output"
+    if node.op is not None:
+        return "intermediate"
+    if not node.label:
+        return "constant"
+    return "parameter" if _is_parameter(node, params, names) else "input"
+
+
+def _op_constant(node: Value) -> float | None:
+    """The constant of a unary operation (the exponent k of powk, the label y of the loss), if any."""
+    if node.op is None or node.op.arity != ops.UNARY:
+        return None
+    k = node.constant
+    return k if isinstance(k, float) else None
+
+
+def _op_text(node: Value, digits: int) -> str:
+    """The symbol drawn in an operation's circle (with its constant where it has one)."""
+    op = node.op
+    assert op is not None
+    k = _op_constant(node)
+    if op is ops.POWK and isinstance(k, float):
+        return f"^{fmt(k, digits)}"
+    if op is ops.XENT and isinstance(k, float):
+        return f"L (y={fmt(k, digits)})"
+    return op.symbol
+
+
+def _grad_name(label: str) -> str:
+    """The text's name of a gradient: da for a, dw1 for w1; 'grad' for other labels."""
+    return f"d{label}" if label.isidentifier() and len(label) <= 8 else "grad"
+
+
+def _value_label(node: Value, kind: str, number: int | None, show_grad: bool, digits: int) -> str:
+    style = STYLE[kind]
+    head = f"<B>{escape(node.label)}</B>" if node.label else ("const" if kind == "constant" else "&#160;")
+    if number is None:
+        rows = [f'<TR><TD ALIGN="LEFT" COLSPAN="2">{head}</TD></TR>']
+    else:
+        num = f'<FONT POINT-SIZE="9" COLOR="{NUMBER_COLOUR}">#{number}</FONT>'
+        rows = [f'<TR><TD ALIGN="LEFT">{head}</TD><TD ALIGN="RIGHT">{num}</TD></TR>']
+    rows.append(f'<TR><TD ALIGN="LEFT">data</TD><TD ALIGN="RIGHT">{fmt(node.data, digits)}</TD></TR>')
+    if show_grad and kind != "constant":
+        name = _grad_name(node.label)
+        rows.append(f'<TR><TD ALIGN="LEFT">{escape(name)}</TD><TD ALIGN="RIGHT">{fmt(node.grad, digits)}</TD></TR>')
+    return (
+        f'<<TABLE BORDER="{style["width"]}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+        f'BGCOLOR="{style["bg"]}" COLOR="{style["border"]}" STYLE="ROUNDED">{"".join(rows)}</TABLE>>'
+    )
+
+
+def _term(label: str) -> str:
+    """A label as a term of ∂out/∂in: bare if it is one word (a, w1, z), else in parentheses."""
+    return label if label.isidentifier() or label.isalnum() else f"({label})"
+
+
+def _edge_label(out: Value, inp: Value, d: float, digits: int) -> str:
+    if out.label and inp.label:
+        text = escape(f"∂{_term(out.label)}/∂{_term(inp.label)} = {fmt(d, digits)}")
+    else:
+        text = escape(fmt(d, digits))
+    return f'<<FONT POINT-SIZE="10" COLOR="{DERIVATIVE_COLOUR}">{text}</FONT>>'
+
+
+def _legend(kinds: list[str], numbered: bool, derivatives: bool) -> str:
+    """A row of the graph's caption: one swatch per kind of node present, and what #n and red numbers mean."""
+    cells = []
+    for kind in ("input", "parameter", "constant", "intermediate", "output"):
+        if kind in kinds:
+            st = STYLE[kind]
+            # a coloured square, then the name (Graphviz would stretch boxed cells to the title's width)
+            cells.append(f'<TD><FONT POINT-SIZE="11"><FONT COLOR="{st["border"]}">■</FONT> {kind}</FONT></TD>')
+    if numbered:
+        cells.append(f'<TD><FONT POINT-SIZE="11" COLOR="{NUMBER_COLOUR}">#n: order of backward()</FONT></TD>')
+    if derivatives:
+        cells.append(f'<TD><FONT POINT-SIZE="11" COLOR="{DERIVATIVE_COLOUR}">on edges: local ∂out/∂in</FONT></TD>')
+    inner = "".join(cells)
+    return f'<TR><TD><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="2"><TR>{inner}</TR></TABLE></TD></TR>'
+
+
+def draw(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    edge_derivatives: bool = True,
+    number_backward: bool = True,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    params: Iterable[Value | str] | None = None,
+    title: str | None = None,
+    digits: int = 4,
+    name: str = "computation_graph",
+    legend: bool = False,
+) -> graphviz.Digraph:
+    """The computation graph that ends at ``root`` as a ``graphviz.Digraph``.
+
+    rankdir: "LR" (left to right, like the text), "RL", "TB" or "BT".
+    show_grad: show each value's gradient (False: a forward-only picture).
+    edge_derivatives: label each edge with the local derivative ∂out/∂in at the current values.
+    number_backward: number the values #1, #2, ... in the order backward() visits them.
+    max_nodes: refuse graphs with more values than this (Graphviz would take very long).
+    params: the parameters (Values or labels), styled apart from inputs; by default a leaf
+        whose label is w, b, weight or bias, or starts with w/b and a digit, _, [ or (.
+        Leaves without a label (numbers such as the 3 in 3 * v) are drawn as constants.
+    title: a caption above the graph.  digits: significant digits of numbers.
+    legend: under the title, say what the colours, the #n and the red numbers mean.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a Value, got {type(root).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be one of 'LR', 'RL', 'TB', 'BT', got {rankdir!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, got {type(title).__name__}")
+
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(order)} values, more than max_nodes={max_nodes}: Graphviz would be slow "
+            f"and the picture unreadable. Draw a smaller part instead (a sub-expression: call draw() on an "
+            f"intermediate Value, or build the expression with fewer terms), or pass a larger max_nodes."
+        )
+
+    param_ids: set[int] | None = None
+    param_names: set[str] = set()
+    if params is not None:
+        param_ids = set()
+        for p in params:
+            if isinstance(p, Value):
+                param_ids.add(id(p))
+            elif isinstance(p, str):
+                param_names.add(p)
+            else:
+                raise TypeError(f"params must hold Values or labels (str), got {type(p).__name__}")
+
+    index = {id(node): i for i, node in enumerate(order)}
+    n = len(order)
+
+    g = graphviz.Digraph(name=name)
+    g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.45", bgcolor="white")
+    g.attr("node", fontname=FONT, fontsize="12")
+    g.attr("edge", fontname=FONT, fontsize="10", color=EDGE_COLOUR, arrowsize="0.7")
+    kinds = [_kind(node, root, param_ids, param_names) for node in order]
+    if title or legend:
+        legend_row = _legend(kinds, number_backward, edge_derivatives) if legend else ""
+        title_row = f"<TR><TD>{escape(title)}</TD></TR>" if title else ""
+        g.attr(
+            label=f'<<TABLE BORDER="0" CELLSPACING="2">{title_row}{legend_row}</TABLE>>', labelloc="t", fontsize="14"
+        )
+
+    for i, node in enumerate(order):
+        kind = kinds[i]
+        number = n - i if number_backward else None
+        g.node(f"v{i}", label=_value_label(node, kind, number, show_grad, digits), shape="plain")
+        op = node.op
+        if op is None:
+            continue
+        g.node(
+            f"o{i}",
+            label=f"<{escape(_op_text(node, digits))}>",
+            shape="circle",
+            style="filled",
+            fillcolor="#e5e7eb",
+            color="#6b7280",
+            fontsize="11",
+            width="0.35",
+            height="0.35",
+            fixedsize="false",
+            margin="0.02",
+            tooltip=f"{op.name}: {op.formula}; {op.derivative}",
+        )
+        g.edge(f"o{i}", f"v{i}")
+        local = node.local_grads() if edge_derivatives else ()
+        for j, parent in enumerate(node.parents):
+            attrs = {"label": _edge_label(node, parent, local[j], digits)} if edge_derivatives else {}
+            g.edge(f"v{index[id(parent)]}", f"o{i}", **attrs)
+    return g
+
+
+def draw_network(
+    layers: Sequence[tuple[str, Sequence[str]]],
+    *,
+    title: str | None = None,
+    rankdir: str = "LR",
+    name: str = "network",
+) -> graphviz.Digraph:
+    """The structure of a dense network: one box per layer, every unit wired to every unit of the next.
+
+    ``layers`` lists (layer name, unit names) from the input layer to the output layer, e.g.
+    ``[("input layer", ["size", "bedrooms"]), ("dense layer", ["h1", "h2"]), ("output layer", ["price"])]``.
+    """
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be one of 'LR', 'RL', 'TB', 'BT', got {rankdir!r}")
+    if len(layers) < 2:
+        raise ValueError(f"layers must hold at least an input and an output layer, got {len(layers)}")
+    total = sum(len(units) for _, units in layers)
+    if total > DEFAULT_MAX_NODES:
+        raise ValueError(f"the network has {total} units, more than {DEFAULT_MAX_NODES}: draw fewer units")
+    fills = ["#dbeafe"] + ["#ffffff"] * (len(layers) - 2) + ["#dcfce7"]
+    borders = ["#1d4ed8"] + ["#374151"] * (len(layers) - 2) + ["#15803d"]
+    g = graphviz.Digraph(name=name)
+    g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.3", ranksep="1.1", newrank="true", bgcolor="white")
+    g.attr("node", fontname=FONT, fontsize="12")
+    g.attr("edge", color=EDGE_COLOUR, arrowsize="0.6", penwidth="0.9")
+    if title:
+        g.attr(label=f"<{escape(title)}>", labelloc="t", fontsize="14")
+    for i, (layer_name, units) in enumerate(layers):
+        if not units:
+            raise ValueError(f"layer {i} ({layer_name!r}) has no units")
+        with g.subgraph(name=f"cluster_{i}") as c:
+            c.attr(label=f"<{escape(layer_name)}>", style="rounded,dashed", color="#9ca3af", fontsize="12")
+            for j, unit in enumerate(units):
+                c.node(
+                    f"l{i}u{j}",
+                    label=f"<{escape(unit)}>",
+                    shape="ellipse" if 0 < i < len(layers) - 1 else "box",
+                    style="filled,rounded",
+                    fillcolor=fills[i],
+                    color=borders[i],
+                )
+            # keep the units in the given order, top to bottom
+            for j in range(len(units) - 1):
+                c.edge(f"l{i}u{j + 1}", f"l{i}u{j}", style="invis")
+            c.attr(rank="same")
+    for i in range(len(layers) - 1):
+        for j in range(len(layers[i][1])):
+            for k in range(len(layers[i + 1][1])):
+                g.edge(f"l{i}u{j}", f"l{i + 1}u{k}")
+    return g
+
+
+def _digraph(graph: Value | graphviz.Digraph, options: dict[str, object]) -> graphviz.Digraph:
+    if isinstance(graph, graphviz.Digraph):
+        if options:
+            raise TypeError(f"drawing options {sorted(options)} apply to a Value, not to a ready Digraph")
+        return graph
+    return draw(graph, **options)  # type: ignore[arg-type]
+
+
+def render(graph: Value | graphviz.Digraph, format: str = "svg", **options: object) -> bytes:
+    """The picture as bytes in ``format`` (svg, png, pdf or dot), from a Value or a Digraph."""
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    g = _digraph(graph, options)
+    if format == "dot":
+        return g.source.encode("utf-8")
+    try:
+        data = g.pipe(format=format, quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise GraphvizNotFoundError() from None
+    assert isinstance(data, bytes)
+    return data
+
+
+def save(graph: Value | graphviz.Digraph, path: str | Path, *, format: str | None = None, **options: object) -> Path:
+    """Write the picture to ``path`` (format from ``format`` or the file's suffix; folders are made); return it."""
+    path = Path(path)
+    if format is None:
+        format = path.suffix.lstrip(".").lower()
+        if format == "gv":
+            format = "dot"
+        if format not in FORMATS:
+            raise ValueError(
+                f"cannot tell the format from the file name {str(path)!r}: use a suffix "
+                f"{', '.join('.' + f for f in FORMATS)} or pass format="
+            )
+    data = render(graph, format, **options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def save_svg(root: Value | graphviz.Digraph, path: str | Path, **options: object) -> Path:
+    """Draw ``root`` (options as for ``draw``) and write it to ``path`` as SVG; return the path."""
+    return save(root, path, format="svg", **options)
