@@ -1,0 +1,481 @@
+"""Logistic regression vectorized with NumPy: all m samples at once, no loop over them.
+
+The notation of the text: X is (n, m) with the samples as columns, Y is (1, m),
+w is (n, 1) and b a Python float.
+
+    Z = wᵀX + b,  A = σ(Z),  J = (1/m) Σ L(a, y)
+    dZ = A − Y,   dw = (1/m) X dZᵀ,   db = (1/m) Σ dZ
+    w := w − α dw,  b := b − α db
+
+The functions carry the names learners of the course already know (``sigmoid``,
+``initialize_with_zeros``, ``propagate``, ``optimize``, ``predict``, ``model``),
+and ``LogisticRegressionGD`` wraps them as a scikit-learn style estimator.
+
+The working precision is X's: float32 X keeps w, A, dZ and the gradients in
+float32; any other numeric X (integers, bool, float64) is computed in float64.
+This module imports nothing else of micrograd_lr.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "LogisticRegressionGD",
+    "NotFittedError",
+    "initialize_with_zeros",
+    "model",
+    "optimize",
+    "predict",
+    "propagate",
+    "sigmoid",
+]
+
+FloatArray = npt.NDArray[np.floating[Any]]
+
+_COST_EVERY = 100
+
+
+# ----------------------------------------------------------------------------- sigmoid
+
+
+def _sigmoid_array(Z: FloatArray) -> FloatArray:
+    """σ(z) on a float array, stable: σ(z) = e^min(z, 0) / (1 + e^(−|z|)); neither exponent is ever positive."""
+    A = np.minimum(Z, 0)
+    np.exp(A, out=A)  # 1 for z ≥ 0, e^z for z < 0
+    d = np.abs(Z)
+    np.negative(d, out=d)
+    np.exp(d, out=d)
+    d += 1.0
+    A /= d
+    return A
+
+
+def sigmoid(z: Any) -> Any:
+    """σ(z) = 1 / (1 + e^(−z)), element-wise; scalar or array in, same shape out.
+
+    Stable for every z: no overflow warning, σ(1000) = 1.0 and σ(−1000) = 0.0.
+    float32 stays float32; integers and bool are computed in float64.
+    """
+    if isinstance(z, (bool, np.bool_)):
+        raise TypeError(f"z must be a real number or a numeric array, got bool {z!r}")
+    arr = np.asarray(z)
+    if arr.dtype.kind in "iub":
+        arr = arr.astype(np.float64)
+    elif arr.dtype.kind != "f":
+        raise TypeError(f"z must be a real number or a numeric array, got {_describe(z)}")
+    out = _sigmoid_array(np.atleast_1d(arr)).reshape(arr.shape)
+    if arr.ndim == 0 and not isinstance(z, np.ndarray):
+        return out[()]  # a NumPy scalar (np.float64 is a float)
+    return out
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def _describe(value: object) -> str:
+    """A short account of what came in, for error messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return f"{type(value).__name__} {value!r}"[:120]
+
+
+def _as_array(name: str, value: object, expected: str) -> np.ndarray:
+    """value as an ndarray of real numbers, or a TypeError/ValueError naming ``name``."""
+    if value is None:
+        raise TypeError(f"{name} must be a numeric array of shape {expected}, got None")
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a numeric array of shape {expected}, got {_describe(value)}")
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} must be a numeric array of shape {expected}, got a ragged sequence ({exc})") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold real numbers (float, int or bool), got dtype {arr.dtype}; expected a numeric array "
+            f"of shape {expected}"
+        )
+    return arr
+
+
+def _working_dtype(X: np.ndarray) -> np.dtype[Any]:
+    """float32 X stays float32; everything else is computed in float64."""
+    return np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
+
+
+def _check_finite(name: str, arr: np.ndarray) -> None:
+    if arr.dtype.kind == "f":
+        finite = np.isfinite(arr)
+        if not finite.all():
+            bad = np.argwhere(~finite)
+            where = tuple(int(i) for i in bad[0])
+            raise ValueError(
+                f"{name} contains {len(bad)} NaN or infinite value(s), the first {arr[where]!r} at index {where}; "
+                "expected finite numbers"
+            )
+
+
+def _check_labels(name: str, arr: np.ndarray) -> None:
+    ok = (arr == 0) | (arr == 1)
+    if not ok.all():
+        found = np.unique(arr[~ok])[:5]
+        raise ValueError(f"{name} must hold labels 0 or 1 only, got {found.tolist()} among its values")
+
+
+def _as_bias(name: str, value: object) -> float:
+    if isinstance(value, (bool, np.bool_)) or not (
+        isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0)
+    ):
+        raise TypeError(f"{name} must be a real number (a Python float), got {_describe(value)}")
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a real number (a Python float), got {_describe(value)}")
+    b = float(arr)
+    if not np.isfinite(b):
+        raise ValueError(f"{name} must be a finite number, got {b!r}")
+    return b
+
+
+class _Checked(NamedTuple):
+    X: np.ndarray
+    Y: np.ndarray | None
+    w: np.ndarray | None
+    b: float | None
+
+
+def _validate(
+    X: object,
+    Y: object = None,
+    w: object = None,
+    b: object = None,
+    *,
+    names: tuple[str, str] = ("X", "Y"),
+    need_Y: bool = False,
+    need_w: bool = False,
+    n: int | None = None,
+    n_from: str = "w",
+) -> _Checked:
+    """The one place where inputs are checked; returns X, Y and w in the working dtype (X's, see module doc).
+
+    X must be (n, m) finite numbers with n, m ≥ 1; Y (1, m) of labels 0/1; w (n, 1) finite; b a finite real.
+    ``n`` (when given) is the number of features X must have, as ``n_from`` has. X is not copied when it
+    already has the working dtype.
+    """
+    x_name, y_name = names
+    Xa = _as_array(x_name, X, "(n, m) with the samples as columns")
+    if Xa.ndim != 2:
+        raise ValueError(f"{x_name} must be 2-D of shape (n, m) with the samples as columns, got shape {Xa.shape}")
+    n_x, m = Xa.shape
+    if m == 0:
+        raise ValueError(f"{x_name} has m = 0 samples (shape {Xa.shape}); expected at least one sample (column)")
+    if n_x == 0:
+        raise ValueError(f"{x_name} has n = 0 features (shape {Xa.shape}); expected at least one feature (row)")
+    if n is not None and n_x != n:
+        raise ValueError(f"{x_name} has {n_x} features (shape {Xa.shape}), expected n = {n} rows like {n_from}")
+    dtype = _working_dtype(Xa)
+    Xa = Xa.astype(dtype, copy=False)
+    _check_finite(x_name, Xa)
+
+    Ya = None
+    if need_Y:
+        Ya = _as_array(y_name, Y, f"(1, m) = (1, {m})")
+        if Ya.shape != (1, m):
+            hint = " (reshape it with .reshape(1, -1))" if Ya.shape in ((m,), (m, 1)) else ""
+            raise ValueError(
+                f"{y_name} must have shape (1, m) = (1, {m}) to match {x_name} of shape {Xa.shape}, "
+                f"got shape {Ya.shape}{hint}"
+            )
+        _check_labels(y_name, Ya)
+        Ya = Ya.astype(dtype, copy=False)
+
+    wa = None
+    bf = None
+    if need_w:
+        wa = _as_array("w", w, f"(n, 1) = ({n_x}, 1)")
+        if wa.shape != (n_x, 1):
+            raise ValueError(
+                f"w must have shape (n, 1) = ({n_x}, 1) to match {x_name} of shape {Xa.shape}, got shape {wa.shape}"
+            )
+        wa = wa.astype(dtype, copy=False)
+        _check_finite("w", wa)
+        bf = _as_bias("b", b)
+    return _Checked(Xa, Ya, wa, bf)
+
+
+def _check_int(name: str, value: object, low: int) -> int:
+    what = "a positive int" if low == 1 else f"an int ≥ {low}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be {what}, got {_describe(value)}")
+    if int(value) < low:
+        raise ValueError(f"{name} must be {what}, got {int(value)}")
+    return int(value)
+
+
+def _check_learning_rate(value: object) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"learning_rate must be a positive real number, got {_describe(value)}")
+    lr = float(value)
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"learning_rate must be a positive finite number, got {lr!r}")
+    return lr
+
+
+# ----------------------------------------------------------------------------- the course's functions
+
+
+def initialize_with_zeros(dim: int) -> tuple[FloatArray, float]:
+    """w = 0 of shape (dim, 1) in float64 and b = 0.0: the starting point of gradient descent."""
+    dim = _check_int("dim", dim, 1)
+    return np.zeros((dim, 1), dtype=np.float64), 0.0
+
+
+def _cost(Z: FloatArray, S: FloatArray, inv_m: float) -> float:
+    """J = (1/m) Σ softplus(z) − y z, written as (1/m) Σ softplus((1 − 2y) z) for y ∈ {0, 1}: finite for any z."""
+    return float(np.logaddexp(0.0, S * Z).sum()) * inv_m
+
+
+def _step(
+    w: FloatArray, b: float, X: FloatArray, Y: FloatArray, S: FloatArray, inv_m: float, with_cost: bool
+) -> tuple[FloatArray, float, float]:
+    """One unchecked forward and backward pass: (dw, db, cost); cost is NaN unless ``with_cost``.
+
+    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (see ``_validate``).
+    """
+    Z = w.T @ X
+    Z += b
+    cost = _cost(Z, S, inv_m) if with_cost else float("nan")
+    dZ = _sigmoid_array(Z)
+    dZ -= Y
+    db = float(dZ.sum()) * inv_m
+    dZ *= inv_m
+    dw = np.dot(X, dZ.T)
+    return dw, db, cost
+
+
+def propagate(w: Any, b: Any, X: Any, Y: Any) -> tuple[dict[str, Any], float]:
+    """Forward and backward pass over all m samples: returns ({"dw": (n, 1) array, "db": float}, cost).
+
+    A = σ(wᵀX + b), J = −(1/m) Σ (y log a + (1 − y) log(1 − a)), dw = (1/m) X (A − Y)ᵀ, db = (1/m) Σ (a − y).
+    The cost is computed from Z as (1/m) Σ softplus(z) − y z, so it stays finite when A saturates to 0 or 1.
+    """
+    c = _validate(X, Y, w, b, need_Y=True, need_w=True)
+    assert c.Y is not None and c.w is not None and c.b is not None  # for mypy: _validate checked them
+    Y_ = c.Y
+    dw, db, cost = _step(c.w, c.b, c.X, Y_, 1.0 - 2.0 * Y_, 1.0 / c.X.shape[1], True)
+    return {"dw": dw, "db": db}, cost
+
+
+def optimize(
+    w: Any,
+    b: Any,
+    X: Any,
+    Y: Any,
+    num_iterations: int = 100,
+    learning_rate: float = 0.009,
+    print_cost: bool = False,
+) -> tuple[dict[str, Any], dict[str, Any], list[float]]:
+    """Gradient descent: num_iterations times w := w − α dw, b := b − α db, with α = learning_rate.
+
+    Returns (params {"w", "b"} after the last step, grads {"dw", "db"} of the last step, costs), where costs holds
+    J at iterations 0, 100, 200, … (before that iteration's step). The caller's w is not modified. Prints
+    "Cost after iteration i: J" at those iterations when print_cost is true. Inputs are checked once, up front.
+    With num_iterations = 0, w and b come back unchanged, costs is empty and grads are those at (w, b).
+    """
+    num_iterations = _check_int("num_iterations", num_iterations, 0)
+    alpha = _check_learning_rate(learning_rate)
+    c = _validate(X, Y, w, b, need_Y=True, need_w=True)
+    assert c.Y is not None and c.w is not None and c.b is not None  # for mypy: _validate checked them
+    X_ = c.X
+    if not (X_.flags.c_contiguous or X_.flags.f_contiguous):
+        X_ = np.ascontiguousarray(X_)  # once, so that BLAS reads X in place at every iteration
+    Y_ = c.Y
+    S = 1.0 - 2.0 * Y_
+    inv_m = 1.0 / X_.shape[1]
+    w_ = np.array(c.w, copy=True)  # the caller's w stays as it was
+    b_ = c.b
+    costs: list[float] = []
+    if num_iterations == 0:  # no step: the gradients where we stand
+        dw, db, _ = _step(w_, b_, X_, Y_, S, inv_m, False)
+    for i in range(num_iterations):
+        record = i % _COST_EVERY == 0
+        dw, db, cost = _step(w_, b_, X_, Y_, S, inv_m, record)
+        w_ -= alpha * dw
+        b_ -= alpha * db
+        if record:
+            costs.append(cost)
+            if print_cost:
+                print(f"Cost after iteration {i}: {cost:f}")
+    return {"w": w_, "b": b_}, {"dw": dw, "db": db}, costs
+
+
+def predict(w: Any, b: Any, X: Any) -> FloatArray:
+    """Labels ŷ of shape (1, m): 1.0 where a = σ(wᵀx + b) > 0.5, else 0.0."""
+    c = _validate(X, None, w, b, need_w=True)
+    assert c.w is not None and c.b is not None  # for mypy: _validate checked them
+    return _predict_unchecked(c.w, c.b, c.X)
+
+
+def _predict_unchecked(w: FloatArray, b: float, X: FloatArray) -> FloatArray:
+    Z = w.T @ X
+    Z += b
+    A = _sigmoid_array(Z)
+    return (A > 0.5).astype(A.dtype)
+
+
+def model(
+    X_train: Any,
+    Y_train: Any,
+    X_test: Any,
+    Y_test: Any,
+    num_iterations: int = 2000,
+    learning_rate: float = 0.5,
+    print_cost: bool = False,
+) -> dict[str, Any]:
+    """Initialize with zeros, optimize on the training set, predict on both sets.
+
+    Returns a dict with keys costs, Y_prediction_test, Y_prediction_train, w, b, learning_rate, num_iterations.
+    """
+    train = _validate(X_train, Y_train, names=("X_train", "Y_train"), need_Y=True)
+    n = train.X.shape[0]
+    test = _validate(X_test, Y_test, names=("X_test", "Y_test"), need_Y=True, n=n, n_from="X_train")
+    w, b = initialize_with_zeros(n)
+    params, _grads, costs = optimize(w, b, train.X, train.Y, num_iterations, learning_rate, print_cost)
+    w, b = params["w"], params["b"]
+    return {
+        "costs": costs,
+        "Y_prediction_test": _predict_unchecked(w, b, test.X.astype(w.dtype, copy=False)),
+        "Y_prediction_train": _predict_unchecked(w, b, train.X),
+        "w": w,
+        "b": b,
+        "learning_rate": learning_rate,
+        "num_iterations": num_iterations,
+    }
+
+
+# ----------------------------------------------------------------------------- the estimator
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when predict, predict_proba or score is called before fit (like scikit-learn's error of that name)."""
+
+
+class LogisticRegressionGD:
+    """Logistic regression trained by batch gradient descent, in scikit-learn's conventions.
+
+    Unlike the rest of this module, X here holds the samples as ROWS, shape (m, n), and y is 1-D of length m with
+    labels 0/1, as scikit-learn expects. The estimator converts at its edge (X → Xᵀ, y → y of shape (1, m)) and then
+    runs ``optimize`` from w = 0, b = 0. After ``fit``: ``coef_`` = wᵀ of shape (1, n), ``intercept_`` = [b] of
+    shape (1,), ``costs_`` (J every 100 iterations), ``classes_`` = [0, 1], ``n_features_in_`` = n.
+
+    Works with scikit-learn's ``clone`` and ``cross_val_score`` without importing scikit-learn.
+    """
+
+    _estimator_type = "classifier"  # how scikit-learn < 1.6 recognises a classifier
+
+    def __init__(self, num_iterations: int = 2000, learning_rate: float = 0.5) -> None:
+        self.num_iterations = num_iterations
+        self.learning_rate = learning_rate
+
+    # scikit-learn's parameter protocol
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters, as given."""
+        return {"num_iterations": self.num_iterations, "learning_rate": self.learning_rate}
+
+    def set_params(self, **params: Any) -> LogisticRegressionGD:
+        """Set constructor parameters by name; returns self."""
+        valid = self.get_params()
+        for key, value in params.items():
+            if key not in valid:
+                raise ValueError(f"invalid parameter {key!r} for {type(self).__name__}; valid ones: {sorted(valid)}")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __sklearn_tags__(self) -> Any:
+        """Tags for scikit-learn ≥ 1.6 (imported here, only when scikit-learn asks for them)."""
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(multi_class=False),
+        )
+
+    # conversion at the edge: rows (m, n) → columns (n, m)
+    def _columns(self, X: object, fitted_n: int | None) -> np.ndarray:
+        arr = _as_array("X", X, "(m, n) with the samples as rows")
+        if arr.ndim != 2:
+            raise ValueError(f"X must be 2-D of shape (m, n) with the samples as rows, got shape {arr.shape}")
+        if arr.shape[0] == 0 or arr.shape[1] == 0:
+            raise ValueError(f"X of shape {arr.shape} is empty; expected at least one sample (row) and one feature")
+        _check_finite("X", arr)
+        if fitted_n is not None and arr.shape[1] != fitted_n:
+            raise ValueError(
+                f"X has {arr.shape[1]} features (shape {arr.shape}), but {type(self).__name__} was fitted with "
+                f"n_features_in_ = {fitted_n}"
+            )
+        return arr.T
+
+    def _labels(self, y: object, m: int) -> np.ndarray:
+        arr = _as_array("y", y, f"(m,) = ({m},)")
+        if arr.shape != (m,):
+            hint = " (use y.ravel())" if arr.shape in ((m, 1), (1, m)) else ""
+            raise ValueError(f"y must be 1-D of shape (m,) = ({m},) like X's rows, got shape {arr.shape}{hint}")
+        return arr.reshape(1, m)
+
+    def fit(self, X: Any, y: Any) -> LogisticRegressionGD:
+        """Gradient descent from zeros on X (m, n) and y (m,) of 0/1; returns self."""
+        Xc = self._columns(X, None)
+        m = Xc.shape[1]
+        Y = self._labels(y, m)
+        c = _validate(Xc, Y, names=("X", "y"), need_Y=True)
+        w, b = initialize_with_zeros(c.X.shape[0])
+        params, _grads, costs = optimize(w, b, c.X, c.Y, self.num_iterations, self.learning_rate)
+        self.coef_ = params["w"].T.copy()
+        self.intercept_ = np.array([params["b"]], dtype=self.coef_.dtype)
+        self.costs_ = costs
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = int(c.X.shape[0])
+        return self
+
+    def _fitted(self) -> tuple[FloatArray, float, int]:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(X, y) first")
+        return self.coef_.T, float(self.intercept_[0]), self.n_features_in_
+
+    def decision_function(self, X: Any) -> FloatArray:
+        """z = Xw + b for each row of X, shape (m,)."""
+        w, b, n = self._fitted()
+        c = _validate(self._columns(X, n), names=("X", "y"), n=n)
+        Z = w.T.astype(c.X.dtype, copy=False) @ c.X
+        Z += b
+        return Z.ravel()
+
+    def predict_proba(self, X: Any) -> FloatArray:
+        """[1 − a, a] for each row of X, shape (m, 2), with a = σ(wᵀx + b)."""
+        A = _sigmoid_array(self.decision_function(X))
+        return np.column_stack([1.0 - A, A])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Labels 0/1 of shape (m,): 1 where a = σ(wᵀx + b) > 0.5."""
+        w, b, n = self._fitted()
+        c = _validate(self._columns(X, n), names=("X", "y"), n=n)
+        labels = _predict_unchecked(w.astype(c.X.dtype, copy=False), b, c.X).ravel()
+        return self.classes_[labels.astype(np.intp)]
+
+    def score(self, X: Any, y: Any) -> float:
+        """Accuracy: the fraction of rows whose predicted label equals y."""
+        predicted = self.predict(X)
+        Y = self._labels(y, predicted.shape[0])
+        return float(np.mean(predicted == Y.ravel()))
