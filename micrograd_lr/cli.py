@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 # Each name is a module of micrograd_lr.commands with register(subparsers),
 # which adds its sub-command and sets `func(args) -> int` as its default.
-COMMANDS = ["demo"]
+COMMANDS = ["demo", "train", "gradcheck", "graph", "figures", "bench"]
 
 
 def build_parser() -> argparse.ArgumentParser:
