@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import filterfalse
 from operator import attrgetter
+from threading import get_ident
 from typing import Any, Union
 
 from . import ops
@@ -45,11 +46,10 @@ Operand = Union["Value", int, float]
 _get_data = attrgetter("data")
 
 
-class _GradMode(threading.local):
-    enabled = True
-
-
-_grad_mode = _GradMode()
+# Threads inside no_grad(), by ident, with their nesting depth.  Empty in the
+# common case, so an operation checks it with one truth test.
+_no_grad_threads: dict[int, int] = {}
+_no_grad_lock = threading.Lock()
 
 
 @contextmanager
@@ -59,17 +59,21 @@ def no_grad() -> Iterator[None]:
     Results made inside are leaves: they hold a value but remember no parents.
     The setting is per thread and is restored on exit, also on exceptions.
     """
-    previous = _grad_mode.enabled
-    _grad_mode.enabled = False
+    me = get_ident()
+    with _no_grad_lock:
+        _no_grad_threads[me] = _no_grad_threads.get(me, 0) + 1
     try:
         yield
     finally:
-        _grad_mode.enabled = previous
+        with _no_grad_lock:
+            depth = _no_grad_threads.pop(me) - 1
+            if depth:
+                _no_grad_threads[me] = depth
 
 
 def is_grad_enabled() -> bool:
     """True unless inside ``no_grad()`` in this thread."""
-    return _grad_mode.enabled
+    return get_ident() not in _no_grad_threads
 
 
 _gc_lock = threading.Lock()
@@ -127,12 +131,12 @@ def _node(op: Op, data: float, a: Any, b: Any) -> Value:
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _grad_mode.enabled:
+    if _no_grad_threads and get_ident() in _no_grad_threads:
+        out.op = out._a = out._b = None
+    else:
         out.op = op
         out._a = a
         out._b = b
-    else:
-        out.op = out._a = out._b = None
     return out
 
 
@@ -307,10 +311,7 @@ class Value:
         chain rule with the local derivatives of ``ops.TABLE``.  Intermediate
         gradients start from zero; leaf gradients accumulate across calls.
         """
-        order = topological_order(self)
-        for node in order:
-            if node.op is not None:
-                node.grad = 0.0
+        order = _topological_order(self, zero_intermediate_grads=True)
         if self.op is None:
             self.grad += 1.0
         else:
@@ -391,28 +392,43 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"root must be a Value, got {type(root).__name__}")
+    return _topological_order(root, zero_intermediate_grads=False)
+
+
+def _topological_order(root: Value, *, zero_intermediate_grads: bool) -> list[Value]:
     order: list[Value] = []
+    place = order.append
     visited: set[Value] = set()
+    visit = visited.add
     stack: list[Any] = [root]  # nodes to visit; None marks "inputs of the node below are placed"
+    push = stack.append
+    pop = stack.pop
     while stack:
-        node = stack.pop()
+        node = pop()
         if node is None:
-            order.append(stack.pop())
+            node = pop()
+            if zero_intermediate_grads:
+                node.grad = 0.0
+            place(node)
             continue
         if node in visited:
             continue
-        visited.add(node)
+        visit(node)
         op = node.op
         if op is None:  # a leaf has no inputs: place it now
-            order.append(node)
+            place(node)
             continue
-        stack.append(node)
-        stack.append(None)
-        if op.arity == BINARY:
-            stack.append(node._b)
-            stack.append(node._a)
-        elif op.arity == UNARY:
-            stack.append(node._a)
+        push(node)
+        push(None)
+        arity = op.arity
+        if arity == BINARY:
+            if node._b not in visited:
+                push(node._b)
+            if node._a not in visited:
+                push(node._a)
+        elif arity == UNARY:
+            if node._a not in visited:
+                push(node._a)
         else:
             stack.extend(filterfalse(visited.__contains__, reversed(node._a)))
     return order
