@@ -26,6 +26,7 @@ __all__ = [
     "cat_costs",
     "cat_to_vector",
     "computation_graph",
+    "computation_graph_example",
     "cost_curve",
     "cross_entropy",
     "figure",
@@ -48,10 +49,11 @@ COST_CURVE_ITERATIONS = 2000
 COST_CURVE_LEARNING_RATE = 0.005
 
 
-def computation_graph() -> graphviz.Digraph:
-    """The text's computation graph J = 3(a + bc), u = bc, v = a + u, J = 3v, at a = 5, b = 3, c = 2.
+def computation_graph_example() -> dict[str, Value]:
+    """The text's computation graph J = 3(a + bc) as labelled nodes a, b, c, u = bc, v = a + u, J = 3v.
 
-    Forward: u = 6, v = 11, J = 33.  Backward: dJ/dv = 3, dJ/du = 3, dJ/da = 3, dJ/db = 6, dJ/dc = 9.
+    At a = 5, b = 3, c = 2 the forward pass gives u = 6, v = 11, J = 33; after ``J.backward()``:
+    dJ/dv = 3, dJ/du = 3, dJ/da = 3, dJ/db = 6, dJ/dc = 9.
     """
     a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
     u = b * c
@@ -60,6 +62,12 @@ def computation_graph() -> graphviz.Digraph:
     v.label = "v"
     J = 3 * v
     J.label = "J"
+    return {"a": a, "b": b, "c": c, "u": u, "v": v, "J": J}
+
+
+def computation_graph() -> graphviz.Digraph:
+    """The text's computation graph J = 3(a + bc), drawn after backward(): values and gradients."""
+    J = computation_graph_example()["J"]
     J.backward()
     return viz.draw(
         J,

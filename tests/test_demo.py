@@ -46,3 +46,14 @@ def test_demo_writes_every_figure(tmp_path: Path) -> None:
 def test_demo_rejects_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--iterations", "-1", "--no-figures"]) == 2
     assert "--iterations must be >= 0, got -1" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_stops_the_command_quietly() -> None:
+    proc = subprocess.run(
+        f"'{sys.executable}' -m micrograd_lr demo --no-figures --iterations 0 | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout == "\n" and "Traceback" not in proc.stderr and "error" not in proc.stderr

@@ -43,14 +43,10 @@ def _name(node: Value) -> str:
 
 def computation_graph() -> None:
     """The text's example J = 3(a + bc): forward left to right, gradients right to left."""
+    from ..gallery import computation_graph_example
+
     _heading("1. The computation graph J = 3(a + bc) at a = 5, b = 3, c = 2")
-    a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
-    u = b * c
-    u.label = "u"
-    v = a + u
-    v.label = "v"
-    J = 3 * v
-    J.label = "J"
+    J = computation_graph_example()["J"]
     order = topological_order(J)
     print("forward, left to right:")
     for node in order:
