@@ -140,6 +140,13 @@ def _node(op: Op, data: float, a: Any, b: Any) -> Value:
     return out
 
 
+def _variadic_local(op: Op, inputs: tuple[Value, ...], out: float, k: Any) -> Sequence[float]:
+    """∂out/∂input for each input of a variadic node, from the table."""
+    if op is ops.DOT and k is not None:
+        return k  # a dot product with data x: ∂z/∂wᵢ = xᵢ, no need to read the inputs
+    return op.local(list(map(_get_data, inputs)), out, k)
+
+
 def _operand(x: Any, op: Op, side: str) -> Value:
     if isinstance(x, Value):
         return x
@@ -244,7 +251,7 @@ class Value:
             return (op.local(a.data, self.data, self._b),)
         if op.arity == BINARY:
             return tuple(op.local(a.data, self._b.data, self.data))
-        return tuple(op.local(list(map(_get_data, a)), self.data, self._b))
+        return tuple(_variadic_local(op, a, self.data, self._b))
 
     # micrograd compatibility: its Value keeps `_prev` (a set) and `_op` (a string).
     @property
@@ -330,9 +337,7 @@ class Value:
             elif op.arity == UNARY:
                 a.grad += g * op.local(a.data, node.data, node._b)
             else:
-                k = node._b
-                local = k if op is ops.DOT and k is not None else op.local(list(map(_get_data, a)), node.data, k)
-                for p, d in zip(a, local):
+                for p, d in zip(a, _variadic_local(op, a, node.data, node._b)):
                     p.grad += g * d
 
     def zero_grad(self) -> None:
