@@ -118,8 +118,8 @@ def _check_finite(name: str, arr: np.ndarray) -> None:
             bad = np.argwhere(~finite)
             where = tuple(int(i) for i in bad[0])
             raise ValueError(
-                f"{name} contains {len(bad)} NaN or infinite value(s), the first {float(arr[where])!r} at index {where}; "
-                "expected finite numbers"
+                f"{name} contains {len(bad)} NaN or infinite value(s), "
+                f"the first {float(arr[where])!r} at index {where}; expected finite numbers"
             )
 
 
