@@ -43,7 +43,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from . import engine
+from . import data as cats
+from . import engine, logistic, vectorized
 
 SECTIONS = ("engine", "vectorized", "logistic")
 INSTALL_HINT = "pip install 'micrograd_lr[bench]'"
@@ -584,9 +585,8 @@ def measure_cells(cells: Sequence[Cell], width: int, depth: int, rounds: int, in
 def table_1a(sizes: Sizes, repeat: int) -> list[Table]:
     width = sizes.width
     depth = mlp_shape(sizes.main_nodes, width)
-    has_context = hasattr(engine, "gc_paused")
     cells: list[Cell] = [(lib, mode) for mode in ("default", "paused") for lib in ("ours", "micrograd")]
-    cells += [("ours", "context")] if has_context else []
+    cells.append(("ours", "context"))
     runs = measure_cells(cells, width, depth, repeat, 2)
 
     n_ours, n_mg = runs["ours", "default"].nodes, runs["micrograd", "default"].nodes
@@ -617,23 +617,20 @@ def table_1a(sizes: Sizes, repeat: int) -> list[Table]:
             target=f"≥ {target:g}×",
             met=ratio >= target,
         )
-    if has_context:
-        c, mg = runs["ours", "context"], runs["micrograd", "default"]
-        ratio = _ratio(mg.total, c.total)
-        t.add("ours, inside engine.gc_paused()", _s(c.forward), _s(c.backward), _s(c.total), _s(c.leaving))
-        t.add(
-            "ratio, micrograd default / ours gc_paused()",
-            "",
-            "",
-            "",
-            "",
-            f"{_x(_ratio(mg.forward, c.forward))}, {_x(_ratio(mg.backward, c.backward))}, {_x(ratio)}",
-            ratio=ratio,
-        )
-        gain = _ratio(runs["ours", "default"].total, c.total)
-        t.add("gain of gc_paused() over ours default", "", "", "", "", _x(gain), ratio=gain)
-    else:
-        t.notes.append("engine.gc_paused() is not offered by this engine: its row is skipped.")
+    c, mg = runs["ours", "context"], runs["micrograd", "default"]
+    ratio = _ratio(mg.total, c.total)
+    t.add("ours, inside engine.gc_paused()", _s(c.forward), _s(c.backward), _s(c.total), _s(c.leaving))
+    t.add(
+        "ratio, micrograd default / ours gc_paused()",
+        "",
+        "",
+        "",
+        "",
+        f"{_x(_ratio(mg.forward, c.forward))}, {_x(_ratio(mg.backward, c.backward))}, {_x(ratio)}",
+        ratio=ratio,
+    )
+    gain = _ratio(runs["ours", "default"].total, c.total)
+    t.add("gain of gc_paused() over ours default", "", "", "", "", _x(gain), ratio=gain)
     t.notes.append(
         f"Node counts by traversal: ours {n_ours:,}, micrograd {n_mg:,} (same graph, built by the same code); "
         f"outputs differ by {same:.2e}."
@@ -892,70 +889,20 @@ class CatData:
     source: str
 
 
-def cat_data(n: int, m: int, seed: int = 1) -> CatData:
-    """The embedded cats from ``micrograd_lr.data`` (flattened and scaled), or seeded random data of that shape."""
-    data = _optional("micrograd_lr.data")
-    if data is not None and hasattr(data, "load_dataset"):
-        try:
-            loaded = data.load_dataset()
-            X_orig, Y = loaded[0], loaded[1]
-            X = data.flatten(X_orig) if hasattr(data, "flatten") else X_orig.reshape(X_orig.shape[0], -1).T
-            X = data.scale(X) if hasattr(data, "scale") else X / 255.0
-            X = np.ascontiguousarray(X, dtype=np.float64)
-            Y = np.asarray(Y, dtype=np.float64).reshape(1, -1)
-            if X.shape[0] >= n and X.shape[1] >= m and Y.shape[1] == X.shape[1]:
-                return CatData(X[:n, :m].copy(), Y[:, :m].copy(), "micrograd_lr.data.load_dataset()")
-            source = f"(data.load_dataset() gave X {X.shape}, too small for n={n}, m={m})"
-        except Exception as exc:  # a data module still being written: say so and fall back
-            source = f"(data.load_dataset() failed: {type(exc).__name__}: {exc})"
-    else:
-        source = "(micrograd_lr.data.load_dataset not found)"
-    rng = np.random.default_rng(seed)
-    X = rng.integers(0, 256, size=(n, m)).astype(np.float64) / 255.0
-    Y = (rng.random((1, m)) < 0.35).astype(np.float64)
-    return CatData(X, Y, f"seeded random data of the cats' shape {source}")
+def cat_data(n: int, m: int) -> CatData:
+    """The first n features of the first m embedded training cats, flattened and scaled (X is (n, m))."""
+    train_x_orig, train_y, _test_x, _test_y, _classes = cats.load_dataset()
+    X = cats.scale(cats.flatten(train_x_orig))
+    if n > X.shape[0] or m > X.shape[1]:
+        raise ValueError(
+            f"cat_data: asked for n = {n}, m = {m}; the embedded cats have n = {X.shape[0]}, m = {X.shape[1]}"
+        )
+    return CatData(
+        np.ascontiguousarray(X[:n, :m]), train_y[:, :m].astype(np.float64), "micrograd_lr.data.load_dataset()"
+    )
 
 
 # =====================================================================================  table 2: vectorized
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _reference_optimize(
-    w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, num_iterations: int, learning_rate: float
-) -> tuple[np.ndarray, float]:
-    """Gradient descent of the text, for when ``micrograd_lr.vectorized`` is missing."""
-    m = X.shape[1]
-    for _ in range(num_iterations):
-        A = _sigmoid(w.T @ X + b)
-        dZ = A - Y
-        dw = (X @ dZ.T) / m
-        db = float(np.sum(dZ)) / m
-        w = w - learning_rate * dw
-        b = b - learning_rate * db
-    return w, b
-
-
-def _optimizer() -> tuple[Callable[..., tuple[np.ndarray, float]], Callable[..., np.ndarray], str]:
-    """(optimize(w, b, X, Y, iterations, lr) -> (w, b), predict(w, b, X), where it comes from)."""
-    vec = _optional("micrograd_lr.vectorized")
-    if vec is not None and hasattr(vec, "optimize") and hasattr(vec, "predict"):
-
-        def run(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, it: int, lr: float) -> tuple[np.ndarray, float]:
-            params, _grads, _costs = vec.optimize(w, b, X, Y, num_iterations=it, learning_rate=lr, print_cost=False)
-            return params["w"], params["b"]
-
-        return run, vec.predict, "micrograd_lr.vectorized.optimize"
-
-    def predict(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
-        return (_sigmoid(w.T @ X + b) > 0.5).astype(np.float64)
-
-    def run_ref(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, it: int, lr: float) -> tuple[np.ndarray, float]:
-        return _reference_optimize(w, b, X, Y, it, lr)
-
-    return run_ref, predict, "a reference loop in bench.py (micrograd_lr.vectorized not found)"
 
 
 def _best(fn: Callable[[], object], repeat: int) -> float:
@@ -1009,7 +956,6 @@ class VecResult:
 
 
 def _measure_vectorized(data: CatData, dtype: Any, iters: int, rounds: int) -> VecResult:
-    optimize, predict, _ = _optimizer()
     lr = 0.009
     n, m = data.X.shape
     X: np.ndarray = np.ascontiguousarray(data.X, dtype=dtype)
@@ -1030,7 +976,7 @@ def _measure_vectorized(data: CatData, dtype: Any, iters: int, rounds: int) -> V
         return run
 
     def descend() -> None:
-        optimize(w0.copy(), 0.0, X, Y, iters, lr)
+        vectorized.optimize(w0.copy(), 0.0, X, Y, num_iterations=iters, learning_rate=lr)
 
     descend()  # warm up BLAS threads and caches
     best = dict.fromkeys(candidates, math.inf)
@@ -1041,13 +987,13 @@ def _measure_vectorized(data: CatData, dtype: Any, iters: int, rounds: int) -> V
         o_best = min(o_best, _best(descend, 1) / iters)
     pair_key = min((k for k in candidates if k not in single), key=best.__getitem__)
     layouts = f"pair {pair_key} {_s(best[pair_key])}; alone: " + ", ".join(f"{k} {_s(best[k])}" for k in single)
-    w, b = optimize(w0.copy(), 0.0, X, Y, iters, lr)
-    return VecResult(o_best, best[pair_key], layouts, str(np.asarray(w).dtype), np.asarray(predict(w, b, X)).ravel())
+    params, _grads, _costs = vectorized.optimize(w0.copy(), 0.0, X, Y, num_iterations=iters, learning_rate=lr)
+    w, b = params["w"], params["b"]
+    return VecResult(o_best, best[pair_key], layouts, str(w.dtype), vectorized.predict(w, b, X).ravel())
 
 
 def table_2(sizes: Sizes, repeat: int) -> Table:
     data = cat_data(sizes.n, sizes.m)
-    _, _, where = _optimizer()
     iters = sizes.vec_iterations
     n, m = data.X.shape
     rounds = max(repeat, 7)  # cheap runs on a noisy machine: take the best of more of them
@@ -1103,7 +1049,7 @@ def table_2(sizes: Sizes, repeat: int) -> Table:
         )
         for name in ("float64", "float32"):
             t.notes.append(f"{name}{suffix} products, per call: floor = {res[name].layouts}.")
-    t.notes.append(f"gradient descent: {where}, learning_rate 0.009, from w = 0, b = 0.")
+    t.notes.append("gradient descent: micrograd_lr.vectorized.optimize, learning_rate 0.009, from w = 0, b = 0.")
     if threadpoolctl is not None:
         t.notes.append(
             "The first rows run BLAS as configured (see threadpool above); the '1 BLAS thread' rows repeat them "
@@ -1210,24 +1156,11 @@ def table_3(sizes: Sizes, repeat: int) -> Table:
         _x(ratio),
         ratio=ratio,
     )
-    logistic = _optional("micrograd_lr.logistic")
-    if logistic is not None and hasattr(logistic, "LogisticRegression"):
-        try:
-            model = logistic.LogisticRegression(n)
-            fit_iters = max(1, iters)
-            fit = _best(lambda: model.fit(X, Y, num_iterations=fit_iters, learning_rate=lr, stable=True), repeat)
-            t.add(
-                "LogisticRegression.fit(stable=True)",
-                _s(fit / fit_iters),
-                "",
-                _x(_ratio(fit / fit_iters, fused)),
-                ratio=_ratio(fit / fit_iters, fused),
-            )
-            t.notes.append("the LogisticRegression row's ratio is fit/fused (not literal/fused).")
-        except Exception as exc:  # the module is being written by someone else: report, don't fail
-            t.notes.append(f"LogisticRegression.fit could not be timed: {type(exc).__name__}: {exc}")
-    else:
-        t.notes.append("micrograd_lr.logistic.LogisticRegression not found: its row is skipped.")
+    model = logistic.LogisticRegression(n)
+    fit_iters = max(1, iters)
+    fit = _best(lambda: model.fit(X, Y, num_iterations=fit_iters, learning_rate=lr, stable=True), repeat) / fit_iters
+    t.add("LogisticRegression.fit(stable=True)", _s(fit), "", _x(_ratio(fit, fused)), ratio=_ratio(fit, fused))
+    t.notes.append("the LogisticRegression row's ratio is fit/fused (not literal/fused).")
     t.notes.append(
         "Each iteration builds the graph from the parameters, runs backward and updates w, b in place "
         "(p.data −= α·p.grad). The samples are plain-float lists made once, outside the timing. "
