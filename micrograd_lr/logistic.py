@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import ops
 from .engine import Value, dot, gc_paused, no_grad, vsum
 
 __all__ = ["LogisticRegression", "explicit_loop", "one_sample"]
@@ -345,19 +346,6 @@ class LogisticRegression:
 # ---------------------------------------------------------------- the text's loop over m samples
 
 
-def _sigmoid(z: float) -> float:
-    """σ(z) = 1 / (1 + e^−z), without overflow for any finite z."""
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def _softplus(t: float) -> float:
-    """log(1 + e^t) without overflow: −log σ(−t), so −log a = softplus(−z) and −log(1 − a) = softplus(z)."""
-    return max(t, 0.0) + math.log1p(math.exp(-abs(t)))
-
-
 def explicit_loop(w: ArrayLike, b: float, X: ArrayLike, Y: ArrayLike) -> tuple[dict[str, Any], float]:
     """The text's gradient descent step over m samples, with plain loops over i and j.
 
@@ -386,9 +374,9 @@ def explicit_loop(w: ArrayLike, b: float, X: ArrayLike, Y: ArrayLike) -> tuple[d
         for j in range(n):
             z += w_list[j] * x_rows[j][i]
         z += b_num
-        a = _sigmoid(z)
+        a = ops.SIGMOID.forward(z)
         y = y_row[i]
-        J += _softplus(-z) if y == 1.0 else _softplus(z)  # L = −log a if y = 1, −log(1 − a) if y = 0
+        J += ops.XENT.forward(z, y)  # L(a, y), computed from z so that it stays finite when a rounds to 0 or 1
         dz = a - y
         for j in range(n):
             dw[j] += x_rows[j][i] * dz
