@@ -20,6 +20,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from . import ops
 from .engine import Value, no_grad
 
 __all__ = ["analytic_one_sample", "check_gradients", "numerical_gradient", "relative_error", "rounding_floor"]
@@ -208,9 +209,8 @@ def analytic_one_sample(x: Any, y: float, w: Any, b: float) -> dict[str, Any]:
     if not math.isfinite(bf):
         raise ValueError(f"b must be finite, got {b!r}")
     z = math.fsum(float(v) for v in ws * xs) + bf
-    a = 1.0 / (1.0 + math.exp(-z)) if z >= 0.0 else math.exp(z) / (1.0 + math.exp(z))
-    t = -z if yf == 1.0 else z  # L = −log a = log(1 + e^−z) if y = 1, −log(1 − a) = log(1 + e^z) if y = 0
-    L = max(t, 0.0) + math.log1p(math.exp(-abs(t)))
+    a = ops.SIGMOID.forward(z)
+    L = ops.XENT.forward(z, yf)  # −log a = log(1 + e^−z) if y = 1, −log(1 − a) = log(1 + e^z) if y = 0
     da = 0.0
     if yf != 0.0:
         da += -yf / a if a > 0.0 else -math.inf

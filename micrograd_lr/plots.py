@@ -13,6 +13,8 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from .vectorized import sigmoid as _sigma  # σ(z) on arrays, stable for large |z|
+
 __all__ = [
     "SVG_HASH_SALT",
     "cat_to_vector",
@@ -27,12 +29,6 @@ SVG_HASH_SALT = "micrograd-lr"
 """Fixed salt for matplotlib's SVG ids, so two runs write identical bytes."""
 
 _BLUE, _ORANGE, _GREEN, _RED, _GREY = "#1d4ed8", "#c2410c", "#15803d", "#b91c1c", "#6b7280"
-
-
-def _sigma(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + e^−z), without overflow for large |z|."""
-    out: np.ndarray = np.exp(-np.logaddexp(0.0, -z))
-    return out
 
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
