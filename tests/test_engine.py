@@ -245,6 +245,60 @@ def test_random_expressions_match_finite_differences(expr: Callable[[list[Value]
         assert abs(v.grad - numeric) <= 1e-4 * max(1.0, abs(numeric), abs(v.grad)), (i, v.grad, numeric)
 
 
+
+def reference_backward(root: Value) -> None:
+    """The chain rule the slow, readable way, sharing no code with backward(): a recursive
+    topological sort over ``parents``, then one ``_backward()`` step per node right to left."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+
+    def place(node: Value) -> None:
+        if node not in seen:
+            seen.add(node)
+            for p in node.parents:
+                place(p)
+            order.append(node)
+
+    place(root)
+    for node in order:
+        if node.op is not None:
+            node.grad = 0.0
+    root.grad = 1.0 if root.op is not None else root.grad + 1.0
+    for node in reversed(order):
+        node._backward()
+
+
+@settings(max_examples=200, deadline=None)
+@given(expr=expressions(3), xs=st.lists(floats(-2, 2), min_size=3, max_size=3), calls=st.integers(1, 3))
+def test_backward_equals_the_chain_rule_step_by_step(
+    expr: Callable[[list[Value]], Value], xs: list[float], calls: int
+) -> None:
+    """backward() walks only the nodes operations made; the leaves it skips must get every path."""
+    fast, slow = [Value(x) for x in xs], [Value(x) for x in xs]
+    out_fast, out_slow = _value(expr(fast)), _value(expr(slow))
+    if out_fast.op is None:  # the expression is a leaf or a constant: it still seeds itself
+        assert out_slow.op is None
+    for _ in range(calls):  # leaves accumulate across calls, intermediates are recomputed
+        out_fast.backward()
+        reference_backward(out_slow)
+    for a, b in zip(fast, slow):
+        assert a.grad == pytest.approx(b.grad, rel=1e-12, abs=1e-300)
+    fast_order, slow_order = topological_order(out_fast), topological_order(out_slow)
+    assert len(fast_order) == len(slow_order)
+    for a, b in zip(fast_order, slow_order):
+        assert a.grad == pytest.approx(b.grad, rel=1e-12, abs=1e-300)
+
+
+def test_backward_reaches_leaves_mixed_with_operations_in_a_dot_product() -> None:
+    w = [Value(2.0), Value(-1.0)]
+    x = [Value(3.0), Value(0.5) * 4.0]  # one leaf, one operation's result: x₂ = 2
+    z = dot([*w, x[0]], [x[0], x[1], w[0]])  # 2·3 + (−1)·2 + 3·2 = 10
+    z.backward()
+    assert z.data == 10.0
+    assert (w[0].grad, w[1].grad, x[0].grad) == (3.0 + 3.0, 2.0, 2.0 + 2.0)
+    assert x[1].grad == -1.0 and x[1].parents[0].grad == -4.0
+
+
 # ---------------------------------------------------------------- the text's computation graph
 
 
