@@ -10,7 +10,9 @@ import gc
 import io
 import math
 import sys
+from typing import Any
 
+import numpy as np
 import pytest
 
 from micrograd_lr import bench, engine
@@ -48,12 +50,19 @@ def test_engine_tables_have_rows_and_finite_ratios(quick_tables: dict[str, bench
         assert row.target and row.met is not None
     if hasattr(engine, "gc_paused"):
         _finite(t.row("gain of gc_paused() over ours default"))
-    assert [r.label for r in quick_tables["Table 1a′"].rows] == ["ours", "micrograd"]
+    for what in ("GC at default settings", "GC paused"):
+        t.row(f"bare node (the floor), {what}")
+        _finite(t.row(f"ratio micrograd/bare node, {what}"))
+        _finite(t.row(f"ours / bare node, {what}"))
+    assert [r.label for r in quick_tables["Table 1a′"].rows] == ["ours", "bare", "micrograd"]
     t = quick_tables["Table 1b"]
     assert sum(r.label.startswith("~") for r in t.rows) == len(bench.Sizes.quick().scaling_nodes)
     for r in t.rows:
         _finite(r)
-    assert t.rows[-1].met is not None
+    judged = [r for r in t.rows if r.target]
+    assert [r.label.rsplit(", ", 1)[1] for r in judged] == ["GC at default settings", "GC paused"]
+    assert all(r.met is not None for r in judged)
+    t.row(f"bare node per node {bench.Sizes.quick().scaling_nodes[-1]:.0e} / 1e+03, GC at default settings")
     ratio = _finite(quick_tables["Table 1c"].row("ratio ours/micrograd, tracemalloc"))
     assert ratio < 1.0  # a property of layout, not of timing: slotted nodes are smaller than micrograd's
     t = quick_tables["Table 1d"]
@@ -62,14 +71,113 @@ def test_engine_tables_have_rows_and_finite_ratios(quick_tables: dict[str, bench
     assert 100 < deepest < sys.getrecursionlimit()
 
 
+def _seconds_bounds(cell: str) -> tuple[float, float]:
+    """The interval of durations that ``bench._s`` prints as ``cell`` (it rounds to the digits shown)."""
+    number, unit = cell.split()
+    scale = {"s": 1.0, "ms": 1e-3, "µs": 1e-6}[unit]
+    half = 0.5 * 10.0 ** -len(number.partition(".")[2])
+    return (float(number) - half) * scale, (float(number) + half) * scale
+
+
+def _x_value(cell: str) -> float:
+    assert cell.endswith("×"), cell
+    return float(cell[:-1])
+
+
 def test_vectorized_table(quick_tables: dict[str, bench.Table]) -> None:
     t = quick_tables["Table 2"]
+    rounds = max(1, bench.VEC_PAIRED_ROUNDS)  # the fixture runs with repeat = 1
+    assert f"best of {rounds} paired rounds" in t.title
     for label in ("float64/float32, optimize", "float64/float32, floor", "predictions float32 = float64"):
         _finite(t.row(label))
-    assert sum(r.label.startswith(("float64 (", "float32 (")) for r in t.rows) == 2
-    for r in t.rows:
-        if r.label.startswith(("float64 (", "float32 (")):
-            _finite(r)
+    timed = [r for r in t.rows if r.label.startswith(("float64 (", "float32 (", "float64, 1", "float32, 1"))]
+    assert sum(r.label.startswith(("float64 (", "float32 (")) for r in timed) == 2
+    for r in timed:
+        ratio = _finite(r)
+        assert r.cells[2] == bench._x(ratio)
+        # the ratio is the one of the two times the row shows, up to their rounding
+        o_lo, o_hi = _seconds_bounds(r.cells[0])
+        f_lo, f_hi = _seconds_bounds(r.cells[1])
+        assert o_lo / f_hi <= ratio <= o_hi / f_lo, (r.label, r.cells, ratio)
+        assert _x_value(r.cells[3]) > 0  # median of the per-round ratios
+        assert (r.met is None) == r.label.startswith("float32")
+        if r.met is not None:
+            assert r.met == (ratio <= 1.15)
+    speedup = t.row("float64/float32, optimize")
+    f64, f32 = t.row("float64 (w: float64)"), t.row("float32 (w: float32)")
+    o64, o32 = _seconds_bounds(f64.cells[0]), _seconds_bounds(f32.cells[0])
+    assert speedup.ratio is not None and o64[0] / o32[1] <= speedup.ratio <= o64[1] / o32[0]
+    chosen = [note for note in t.notes if "chosen by the screening" in note]
+    assert len(chosen) == len(timed)
+    pairs = bench._pairs(dict.fromkeys(("wᵀX", "(Xᵀw)ᵀ", "X dZᵀ", "(dZ Xᵀ)ᵀ"), lambda: None))
+    for note in chosen:
+        assert any(f"floor = pair {key}, chosen" in note for key in pairs), note
+
+
+def test_vectorized_measurement_pairs_floor_and_optimize() -> None:
+    data = bench.cat_data(64, 12)
+    res = bench._measure_vectorized(data, np.float64, iters=3, rounds=6, screen_rounds=2)
+    # the same number of samples for both: neither best-of is a minimum over more draws
+    assert len(res.floor_samples) == len(res.optimize_samples) == 6
+    assert all(s > 0 and math.isfinite(s) for s in res.floor_samples + res.optimize_samples)
+    assert res.floor == min(res.floor_samples) and res.per_iter == min(res.optimize_samples)
+    assert res.ratio == res.per_iter / res.floor
+    ratios = [o / f for o, f in zip(res.optimize_samples, res.floor_samples)]
+    assert res.round_ratios == pytest.approx(ratios)
+    assert res.median_ratio == pytest.approx(float(np.median(ratios)))
+    single = bench._product_layouts(data.X, np.zeros((64, 1)), np.zeros((1, 12)))
+    pairs = bench._pairs(single)
+    assert res.pair in pairs
+    assert set(res.screening) == set(single) | set(pairs)
+    assert res.screening[res.pair] == min(res.screening[k] for k in pairs)
+    assert res.dtype == "float64" and res.predictions.shape == (12,)
+    assert set(np.unique(res.predictions)) <= {0.0, 1.0}
+    with pytest.raises(ValueError, match="rounds"):
+        bench._measure_vectorized(data, np.float64, iters=3, rounds=0)
+
+
+def test_vectorized_call_overhead_is_solved_from_the_two_calls() -> None:
+    overhead, step, iters = 7e-4, 1e-4, 10  # a call of k iterations takes overhead + k·step (k = 0: one step)
+    res = bench.VecResult(
+        pair="wᵀX + X dZᵀ",
+        screening={},
+        floor_samples=[9e-5, 8e-5],
+        optimize_samples=[(overhead + iters * step) / iters] * 2,
+        zero_call=overhead + step,
+        iters=iters,
+        dtype="float64",
+        predictions=np.zeros(3),
+    )
+    assert res.call_overhead == pytest.approx(overhead)
+    assert res.ratio == pytest.approx(res.per_iter / 8e-5)
+    assert res.median_ratio == pytest.approx((res.per_iter / 9e-5 + res.per_iter / 8e-5) / 2)
+
+
+def test_vectorized_table_reports_its_measurements(monkeypatch: pytest.MonkeyPatch) -> None:
+    """table_2 with a made-up measurement: every number it shows comes from it, and so does met?."""
+    seen: list[tuple[str, int]] = []
+
+    def fake(data: bench.CatData, dtype: Any, iters: int, rounds: int) -> bench.VecResult:
+        name = np.dtype(dtype).name
+        seen.append((name, rounds))
+        slow = name == "float64"
+        floor = [2e-4 if slow else 1e-4] * rounds
+        opt = [f * (1.2 if slow else 1.1) for f in floor]
+        opt[0] = floor[0] * (1.1 if slow else 1.05)  # the best round of optimize
+        return bench.VecResult(
+            "(Xᵀw)ᵀ + (dZ Xᵀ)ᵀ", {}, floor, opt, 2 * opt[0] * iters, iters, name, np.ones(data.X.shape[1])
+        )
+
+    monkeypatch.setattr(bench, "_measure_vectorized", fake)
+    t = bench.table_2(bench.Sizes.quick(), repeat=1)
+    assert {r for _, r in seen} == {bench.VEC_PAIRED_ROUNDS}
+    row = t.row("float64 (w: float64)")
+    assert row.ratio == pytest.approx(1.1) and row.cells[2] == "1.10×" and row.cells[3] == "1.20×"
+    assert row.met is True and row.target == "≤ 1.15×"
+    assert t.row("float32 (w: float32)").ratio == pytest.approx(1.05)
+    assert t.row("float64/float32, optimize").ratio == pytest.approx(2 * 1.1 / 1.05)
+    assert t.row("float64/float32, floor").ratio == pytest.approx(2.0)
+    assert t.row("predictions float32 = float64").met is True
 
 
 def test_logistic_table(quick_tables: dict[str, bench.Table]) -> None:
