@@ -5,7 +5,8 @@ Run them with ``micrograd-lr bench`` (or ``make bench``, or the scripts in ``ben
 1. the scalar engine against karpathy's micrograd on the same graphs, built by the same code with
    each library's own ``Value`` class: (a) time of a ~400k-node MLP-like graph with the cyclic
    garbage collector at its default settings and paused, (b) time per node from 10^4 to 10^6
-   nodes, (c) peak memory per node, (d) the deepest chain each can backpropagate;
+   nodes, (c) peak memory per node, (d) the deepest chain each can backpropagate; (a) and (b) also
+   time ``_bare.BareValue``, our node's layout with none of its checks: the floor of pure Python;
 2. the vectorized NumPy path on cat-sized data (n = 12288, m = 209) against the floor of its two
    matrix-vector products, wᵀX and X dZᵀ, and float32 against float64;
 3. logistic regression on the ``Value`` graph at cat size: the literal graph (one node per product)
