@@ -406,9 +406,10 @@ def test_no_grad_is_per_thread() -> None:
     assert seen == [True]
 
 
-def test_micrograd_compatible_surface() -> None:
-    a = Value(-4.0)
-    b = Value(2.0)
+def micrograd_example(value: Callable[[float], Any]) -> tuple[Any, Any, Any]:
+    """micrograd's own test expression, built with any Value class: returns (a, b, g) after g.backward()."""
+    a = value(-4.0)
+    b = value(2.0)
     c = a + b
     d = a * b + b**3
     c += c + 1
@@ -420,21 +421,16 @@ def test_micrograd_compatible_surface() -> None:
     g = f / 2.0
     g += 10.0 / f
     g.backward()
+    return a, b, g
+
+
+def test_micrograd_compatible_surface() -> None:
+    a, b, g = micrograd_example(Value)
     assert repr(Value(1.5)) == "Value(data=1.5, grad=0.0)"
+    c = a + b
     assert c._prev == {c.parents[0], c.parents[1]} and c._op == "+"
     micrograd = pytest.importorskip("micrograd.engine")
-    A, B = micrograd.Value(-4.0), micrograd.Value(2.0)
-    C = A + B
-    D = A * B + B**3
-    C += C + 1
-    C += 1 + C + (-A)
-    D += D * 2 + (B + A).relu()
-    D += 3 * D + (B - A).relu()
-    E = C - D
-    F = E**2
-    G = F / 2.0
-    G += 10.0 / F
-    G.backward()
+    A, B, G = micrograd_example(micrograd.Value)
     assert g.data == pytest.approx(G.data, rel=1e-12)
     assert (a.grad, b.grad) == pytest.approx((A.grad, B.grad), rel=1e-12)
 
