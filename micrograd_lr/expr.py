@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Union
 
 from . import ops
@@ -34,16 +34,11 @@ MAX_DEPTH = 100
 MAX_EXPONENT = 1000.0
 """Largest constant exponent accepted, in absolute value."""
 
-FUNCTIONS: dict[str, ops.Op] = {
-    "exp": ops.EXP,
-    "log": ops.LOG,
-    "tanh": ops.TANH,
-    "sigmoid": ops.SIGMOID,
-    "relu": ops.RELU,
-}
-"""The functions an expression may call, each with one argument."""
+FUNCTIONS: dict[str, ops.Op] = ops.FUNCTIONS
+"""The functions an expression may call, each with one argument: the table's rows that name one."""
 
-_ALLOWED = "names, numbers, + - * / **, parentheses and calls of exp, log, tanh, sigmoid, relu"
+_FUNCTION_LIST = ", ".join(list(FUNCTIONS)[:-1]) + " or " + list(FUNCTIONS)[-1]  # exp, log, ... or relu
+_ALLOWED = f"names, numbers, + - * / **, parentheses and calls of {', '.join(FUNCTIONS)}"
 
 _FORBIDDEN: dict[type, str] = {
     ast.Attribute: "attribute access",
@@ -210,9 +205,9 @@ def parse(source: str) -> ast.Expression:
         elif isinstance(node, ast.Call):
             func = node.func
             if not isinstance(func, ast.Name):
-                raise _error(src, node, "only a function name may be called: exp, log, tanh, sigmoid or relu")
+                raise _error(src, node, f"only a function name may be called: {_FUNCTION_LIST}")
             if func.id not in FUNCTIONS:
-                raise _error(src, node, f"calling {func.id!r} is not allowed: only exp, log, tanh, sigmoid, relu")
+                raise _error(src, node, f"calling {func.id!r} is not allowed: only {_FUNCTION_LIST}")
             if node.keywords or len(node.args) != 1:
                 raise _error(src, node, f"{func.id} takes exactly one argument, e.g. {func.id}(x)")
             children = [node.args[0]]
@@ -239,18 +234,19 @@ def _fold(src: _Text, node: ast.AST) -> float | None:
             return None
         if isinstance(node.op, ast.Pow):
             _check_exponent(src, node.right, right)
-            return _apply(src, node, ops.POWK.forward, left, right)
-        return _apply(src, node, _BINARY[type(node.op)].forward, left, right)
+            return _apply(src, node, ops.POWK, [left], right)
+        return _apply(src, node, _BINARY[type(node.op)], [left, right])
     if isinstance(node, ast.Call):
         assert isinstance(node.func, ast.Name)
         x = _fold(src, node.args[0])
-        return None if x is None else _apply(src, node, FUNCTIONS[node.func.id].forward, x)
+        return None if x is None else _apply(src, node, FUNCTIONS[node.func.id], [x])
     raise _error(src, node, f"{type(node).__name__} not allowed")  # pragma: no cover - parse() rejected it
 
 
-def _apply(src: _Text, node: ast.AST, f: Callable[..., float], *args: float) -> float:
+def _apply(src: _Text, node: ast.AST, op: ops.Op, inputs: list[float], constant: float | None = None) -> float:
+    """The forward rule of ``op`` from the table, on plain floats; a domain error names its place."""
     try:
-        x = f(*args)
+        x = op.forward(inputs, constant)
     except (ArithmeticError, ValueError) as exc:
         raise _error(src, node, str(exc)) from None
     if not math.isfinite(x):

@@ -209,8 +209,8 @@ def analytic_one_sample(x: Any, y: float, w: Any, b: float) -> dict[str, Any]:
     if not math.isfinite(bf):
         raise ValueError(f"b must be finite, got {b!r}")
     z = math.fsum(float(v) for v in ws * xs) + bf
-    a = ops.SIGMOID.forward(z)
-    L = ops.XENT.forward(z, yf)  # −log a = log(1 + e^−z) if y = 1, −log(1 − a) = log(1 + e^z) if y = 0
+    a = ops.sigmoid(z)
+    L = ops.logistic_loss(z, yf)  # −log a = log(1 + e^−z) if y = 1, −log(1 − a) = log(1 + e^z) if y = 0
     da = 0.0
     if yf != 0.0:
         da += -yf / a if a > 0.0 else -math.inf

@@ -374,9 +374,9 @@ def explicit_loop(w: ArrayLike, b: float, X: ArrayLike, Y: ArrayLike) -> tuple[d
         for j in range(n):
             z += w_list[j] * x_rows[j][i]
         z += b_num
-        a = ops.SIGMOID.forward(z)
+        a = ops.sigmoid(z)
         y = y_row[i]
-        J += ops.XENT.forward(z, y)  # L(a, y), computed from z so that it stays finite when a rounds to 0 or 1
+        J += ops.logistic_loss(z, y)  # L(a, y), computed from z so that it stays finite when a rounds to 0 or 1
         dz = a - y
         for j in range(n):
             dw[j] += x_rows[j][i] * dz

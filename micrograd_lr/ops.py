@@ -1,15 +1,19 @@
 """The operation table: every operation of the engine, declared once.
 
-Each entry holds the forward rule, the local derivative of the output with
-respect to each input, a symbol for pictures and a short formula text.
-``engine.Value.backward`` multiplies these local derivatives by the gradient
-arriving from the right (the chain rule); ``viz`` writes them on the edges.
+Each row says how to compute the operation (``forward``) and how its output
+changes with each of its inputs (``local``, the local derivatives), with a
+symbol and formula text for pictures.  ``engine.Value.backward`` multiplies
+the local derivatives by the gradient arriving from the right: that is the
+chain rule.  ``viz`` writes them on the edges, the expression parser offers the
+rows that name a ``function``, and the tests check every row against finite
+differences of its own forward rule.
 
-Local-derivative signatures, by arity:
+One signature for every row, whatever the number of inputs:
 
-* unary:    ``local(x, out, k) -> float``           (k: the op's constant, e.g. an exponent)
-* binary:   ``local(x, y, out) -> (d/dx, d/dy)``
-* variadic: ``local(xs, out, k) -> sequence``       (one entry per input)
+* ``forward(xs, k) -> out``: ``xs`` the input values in order, ``k`` the
+  operation's constant (the exponent of ``a ** k``, the label y of the loss,
+  the data x of a dot product) or ``None``;
+* ``local(xs, out, k) -> (∂out/∂x₁, ∂out/∂x₂, ...)``: one derivative per input.
 
 This module knows nothing about ``Value``; it works on plain floats.
 """
@@ -17,27 +21,38 @@ This module knows nothing about ``Value``; it works on plain floats.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-UNARY = 1
-BINARY = 2
-VARIADIC = -1
+Floats = Sequence[float]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Op:
-    """One row of the table: how to compute an operation and differentiate it."""
+    """One row of the table: how to compute an operation and differentiate it.
+
+    ``constant`` names the operation's constant in ``formula`` and ``derivative``
+    (``"k"``, ``"y"``), and ``picture`` is how a drawing writes the operation
+    with that constant filled in (``"^{k}"``); ``function`` is the name under
+    which the expression parser offers a one-input operation (``"exp"``).
+    """
 
     name: str
     symbol: str
-    arity: int
     formula: str
     derivative: str
-    forward: Callable[..., float]
-    local: Callable[..., Any]
+    forward: Callable[[Floats, Any], float]
+    local: Callable[[Floats, float, Any], Sequence[float]]
+    constant: str = ""
+    picture: str = ""
+    function: str = ""
+
+    def text(self, constant: Any, fmt: Callable[[float], str] = repr) -> str:
+        """The operation as a picture writes it: ``^2`` for ``a ** 2``, else its symbol."""
+        if self.picture and isinstance(constant, float):
+            return self.picture.format(**{self.constant: fmt(constant)})
+        return self.symbol
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}: {self.formula}; {self.derivative})"
@@ -48,22 +63,14 @@ def _fmt(x: float) -> str:
 
 
 # ---------------------------------------------------------------- forward rules
-# Domain errors are raised here, naming the operation and the operand's value.
+# A domain error is raised here, naming the operation and the operand's value.
 
 
-def _div(x: float, y: float) -> float:
+def _div(xs: Floats, k: None) -> float:
+    x, y = xs
     if y == 0.0:
         raise ZeroDivisionError(f"div: division by zero ({_fmt(x)} / {_fmt(y)})")
     return x / y
-
-
-def _pow(x: float, y: float) -> float:
-    if x <= 0.0:
-        raise ValueError(
-            f"pow: a Value exponent needs a base > 0 (its derivative uses log(base)), "
-            f"got base {_fmt(x)}; use a plain number as exponent for other bases"
-        )
-    return _checked_pow("pow", x, y)
 
 
 def _checked_pow(name: str, x: float, k: float) -> float:
@@ -77,133 +84,184 @@ def _checked_pow(name: str, x: float, k: float) -> float:
         raise OverflowError(f"{name}: {_fmt(x)} ** {_fmt(k)} overflows a float") from None
 
 
-def _powk(x: float, k: float) -> float:
-    return _checked_pow("powk", x, k)
-
-
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise OverflowError(f"exp: exp({_fmt(x)}) overflows a float (x > 709.78)") from None
-
-
-def _log(x: float) -> float:
+def _pow(xs: Floats, k: None) -> float:
+    x, y = xs
     if x <= 0.0:
-        raise ValueError(f"log: operand must be > 0, got {_fmt(x)}")
-    return math.log(x)
+        raise ValueError(
+            f"pow: a Value exponent needs a base > 0 (its derivative uses log(base)), "
+            f"got base {_fmt(x)}; use a plain number as exponent for other bases"
+        )
+    return _checked_pow("pow", x, y)
 
 
-def _sigmoid(x: float) -> float:
-    # Never exponentiates a positive number, so it cannot overflow.
+def _powk(xs: Floats, k: float) -> float:
+    return _checked_pow("powk", xs[0], k)
+
+
+def _exp(xs: Floats, k: None) -> float:
+    try:
+        return math.exp(xs[0])
+    except OverflowError:
+        raise OverflowError(f"exp: exp({_fmt(xs[0])}) overflows a float (x > 709.78)") from None
+
+
+def _log(xs: Floats, k: None) -> float:
+    if xs[0] <= 0.0:
+        raise ValueError(f"log: operand must be > 0, got {_fmt(xs[0])}")
+    return math.log(xs[0])
+
+
+def sigmoid(x: float) -> float:
+    """σ(x) = 1/(1 + e^−x), computed without ever exponentiating a positive number."""
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
     return e / (1.0 + e)
 
 
-def _softplus(t: float) -> float:
-    # log(1 + e^t) = max(t, 0) + log(1 + e^−|t|): finite and accurate for every finite t.
+def softplus(t: float) -> float:
+    """log(1 + e^t) = max(t, 0) + log(1 + e^−|t|): finite and accurate for every finite t."""
     return (t if t > 0.0 else 0.0) + math.log1p(math.exp(-abs(t)))
 
 
-def _logistic_loss(z: float, y: float) -> float:
-    # L(σ(z), y) = −(y log σ(z) + (1 − y) log(1 − σ(z))) = y·softplus(−z) + (1 − y)·softplus(z),
-    # since −log σ(z) = softplus(−z) and −log(1 − σ(z)) = softplus(z).  (softplus(z) − y·z is the
-    # same number, but cancels catastrophically for y = 1 and large z.)
-    return y * _softplus(-z) + (1.0 - y) * _softplus(z)
+def logistic_loss(z: float, y: float) -> float:
+    """L(σ(z), y) = −(y log σ(z) + (1 − y) log(1 − σ(z))), computed from z.
+
+    Since −log σ(z) = softplus(−z) and −log(1 − σ(z)) = softplus(z), this is
+    y·softplus(−z) + (1 − y)·softplus(z): finite for every finite z.
+    """
+    return y * softplus(-z) + (1.0 - y) * softplus(z)
 
 
-def _relu(x: float) -> float:
-    return x if x > 0.0 else 0.0
-
-
-def _sum(xs: Sequence[float], k: object = None) -> float:
-    return math.fsum(xs)
-
-
-def _dot(xs: Sequence[float], k: Sequence[float] | None = None) -> float:
-    # w·x as the text writes it: w1x1 + ... + wnxn, correctly rounded.  With k,
-    # the second factor is a sequence of plain numbers (data, not parameters).
-    if k is None:
-        n = len(xs) // 2
-        return math.fsum(map(operator.mul, xs[:n], xs[n:]))
-    return math.fsum(map(operator.mul, xs, k))
-
-
-# ---------------------------------------------------------- local derivatives
-
-
-def _d_pow(x: float, y: float, out: float) -> tuple[float, float]:
+def _d_pow(xs: Floats, out: float, k: None) -> tuple[float, float]:
+    x, y = xs
     return y * out / x, out * math.log(x)
 
 
-def _d_powk(x: float, out: float, k: float) -> float:
+def _d_powk(xs: Floats, out: float, k: float) -> tuple[float]:
+    x = xs[0]
     if k == 0.0:
-        return 0.0
+        return (0.0,)
     if x == 0.0 and k < 1.0:
         raise ZeroDivisionError(f"powk: the derivative of x ** {_fmt(k)} is infinite at x = 0.0")
-    return k * x ** (k - 1.0)
+    return (k * x ** (k - 1.0),)
 
 
-def _d_log(x: float, out: float, k: object) -> float:
-    d = 1.0 / x
+def _d_log(xs: Floats, out: float, k: None) -> tuple[float]:
+    d = 1.0 / xs[0]
     if d == math.inf:
-        raise OverflowError(f"log: the derivative 1/x overflows at x = {_fmt(x)}")
-    return d
+        raise OverflowError(f"log: the derivative 1/x overflows at x = {_fmt(xs[0])}")
+    return (d,)
 
 
-def _d_sum(xs: Sequence[float], out: float, k: object) -> tuple[float, ...]:
-    return (1.0,) * len(xs)
+def _dot(xs: Floats, k: Floats | None) -> float:
+    """w₁x₁ + … + wₙxₙ, correctly rounded.  Without k, xs holds w then x; with k, xs is w and k is x."""
+    if k is None:
+        n = len(xs) // 2
+        return math.fsum(w * x for w, x in zip(xs[:n], xs[n:]))
+    return math.fsum(w * x for w, x in zip(xs, k))
 
 
-def _d_dot(xs: Sequence[float], out: float, k: Sequence[float] | None) -> Sequence[float]:
+def _d_dot(xs: Floats, out: float, k: Floats | None) -> Floats:
     if k is not None:
-        return k  # d(w·x)/dw_i = x_i
+        return k  # ∂z/∂wᵢ = xᵢ
     n = len(xs) // 2
-    return tuple(xs[n:]) + tuple(xs[:n])  # d/dw_i = x_i, d/dx_i = w_i
+    return (*xs[n:], *xs[:n])  # ∂z/∂wᵢ = xᵢ, ∂z/∂xᵢ = wᵢ
 
 
 # ------------------------------------------------------------------ the table
+# Inputs are called a, b (or aᵢ) in the formulas; derivative texts are checked
+# against the code by the tests.
 
-ADD = Op("add", "+", BINARY, "a + b", "∂/∂a = 1, ∂/∂b = 1", operator.add, lambda x, y, out: (1.0, 1.0))
-SUB = Op("sub", "−", BINARY, "a − b", "∂/∂a = 1, ∂/∂b = −1", operator.sub, lambda x, y, out: (1.0, -1.0))
-MUL = Op("mul", "×", BINARY, "a · b", "∂/∂a = b, ∂/∂b = a", operator.mul, lambda x, y, out: (y, x))
-DIV = Op("div", "÷", BINARY, "a / b", "∂/∂a = 1/b, ∂/∂b = −a/b²", _div, lambda x, y, out: (1.0 / y, -out / y))
-POW = Op("pow", "^", BINARY, "a ** b", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a", _pow, _d_pow)
-
-NEG = Op("neg", "−", UNARY, "−a", "∂/∂a = −1", operator.neg, lambda x, out, k: -1.0)
-POWK = Op("powk", "^k", UNARY, "a ** k", "∂/∂a = k·a^(k−1)", _powk, _d_powk)
-EXP = Op("exp", "exp", UNARY, "exp(a)", "∂/∂a = exp(a)", _exp, lambda x, out, k: out)
-LOG = Op("log", "log", UNARY, "log(a)", "∂/∂a = 1/a", _log, _d_log)
-TANH = Op("tanh", "tanh", UNARY, "tanh(a)", "∂/∂a = 1 − tanh²(a)", math.tanh, lambda x, out, k: 1.0 - out * out)
+ADD = Op(
+    name="add", symbol="+", formula="a + b", derivative="∂/∂a = 1, ∂/∂b = 1",
+    forward=lambda xs, k: xs[0] + xs[1],
+    local=lambda xs, out, k: (1.0, 1.0),
+)
+SUB = Op(
+    name="sub", symbol="−", formula="a − b", derivative="∂/∂a = 1, ∂/∂b = −1",
+    forward=lambda xs, k: xs[0] - xs[1],
+    local=lambda xs, out, k: (1.0, -1.0),
+)
+MUL = Op(
+    name="mul", symbol="×", formula="a · b", derivative="∂/∂a = b, ∂/∂b = a",
+    forward=lambda xs, k: xs[0] * xs[1],
+    local=lambda xs, out, k: (xs[1], xs[0]),
+)
+DIV = Op(
+    name="div", symbol="÷", formula="a / b", derivative="∂/∂a = 1/b, ∂/∂b = −a/b²",
+    forward=_div,
+    local=lambda xs, out, k: (1.0 / xs[1], -out / xs[1]),
+)
+POW = Op(
+    name="pow", symbol="^", formula="a ** b", derivative="∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln(a)",
+    forward=_pow,
+    local=_d_pow,
+)
+NEG = Op(
+    name="neg", symbol="−", formula="−a", derivative="∂/∂a = −1",
+    forward=lambda xs, k: -xs[0],
+    local=lambda xs, out, k: (-1.0,),
+)
+POWK = Op(
+    name="powk", symbol="^k", formula="a ** k", derivative="∂/∂a = k·a^(k−1)",
+    forward=_powk,
+    local=_d_powk,
+    constant="k", picture="^{k}",
+)
+EXP = Op(
+    name="exp", symbol="exp", formula="exp(a)", derivative="∂/∂a = exp(a)",
+    forward=_exp,
+    local=lambda xs, out, k: (out,),
+    function="exp",
+)
+LOG = Op(
+    name="log", symbol="log", formula="log(a)", derivative="∂/∂a = 1/a",
+    forward=_log,
+    local=_d_log,
+    function="log",
+)
+TANH = Op(
+    name="tanh", symbol="tanh", formula="tanh(a)", derivative="∂/∂a = 1 − tanh²(a)",
+    forward=lambda xs, k: math.tanh(xs[0]),
+    local=lambda xs, out, k: (1.0 - out * out,),
+    function="tanh",
+)
 SIGMOID = Op(
-    "sigmoid",
-    "σ",
-    UNARY,
-    "σ(a) = 1/(1 + e^−a)",
-    "∂/∂a = σ(a)(1 − σ(a))",
-    _sigmoid,
-    lambda x, out, k: out * (1.0 - out),
+    name="sigmoid", symbol="σ", formula="σ(a) = 1/(1 + e^−a)", derivative="∂/∂a = σ(a)(1 − σ(a))",
+    forward=lambda xs, k: sigmoid(xs[0]),
+    local=lambda xs, out, k: (out * (1.0 - out),),
+    function="sigmoid",
 )
 RELU = Op(
-    "relu", "ReLU", UNARY, "max(0, a)", "∂/∂a = 1 if a > 0 else 0", _relu, lambda x, out, k: 1.0 if x > 0.0 else 0.0
+    name="relu", symbol="ReLU", formula="max(0, a)", derivative="∂/∂a = 1 if a > 0 else 0",
+    forward=lambda xs, k: xs[0] if xs[0] > 0.0 else 0.0,
+    local=lambda xs, out, k: (1.0 if xs[0] > 0.0 else 0.0,),
+    function="relu",
 )
-
 XENT = Op(
-    "xent",
-    "L",
-    UNARY,
-    "L(σ(z), y) = y·softplus(−z) + (1 − y)·softplus(z)",
-    "∂L/∂z = σ(z) − y = a − y",
-    _logistic_loss,
-    lambda z, out, y: _sigmoid(z) - y,
+    name="xent", symbol="L", formula="L(σ(a), y) = y·softplus(−a) + (1 − y)·softplus(a)",
+    derivative="∂/∂a = σ(a) − y  (the text's dz = a − y)",
+    forward=lambda xs, y: logistic_loss(xs[0], y),
+    local=lambda xs, out, y: (sigmoid(xs[0]) - y,),
+    constant="y", picture="L (y={y})",
 )
-
-SUM = Op("sum", "Σ", VARIADIC, "a₁ + … + aₙ", "∂/∂aᵢ = 1", _sum, _d_sum)
-DOT = Op("dot", "·", VARIADIC, "w₁x₁ + … + wₙxₙ", "∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ", _dot, _d_dot)
+SUM = Op(
+    name="sum", symbol="Σ", formula="a₁ + … + aₙ", derivative="∂/∂aᵢ = 1",
+    forward=lambda xs, k: math.fsum(xs),
+    local=lambda xs, out, k: (1.0,) * len(xs),
+)
+DOT = Op(
+    name="dot", symbol="·", formula="w₁x₁ + … + wₙxₙ", derivative="∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ",
+    forward=_dot,
+    local=_d_dot,
+    constant="x",
+)
 
 TABLE: dict[str, Op] = {
     op.name: op for op in (ADD, SUB, MUL, DIV, POW, NEG, POWK, EXP, LOG, TANH, SIGMOID, RELU, XENT, SUM, DOT)
 }
 """Every operation by name."""
+
+FUNCTIONS: dict[str, Op] = {op.function: op for op in TABLE.values() if op.function}
+"""The one-input operations offered by name to the expression parser: exp, log, tanh, sigmoid, relu."""

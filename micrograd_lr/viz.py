@@ -29,7 +29,6 @@ from pathlib import Path
 
 import graphviz
 
-from . import ops
 from .engine import Value, topological_order
 
 __all__ = [
@@ -130,24 +129,10 @@ def _kind(node: Value, root: Value, params: set[int] | None, names: set[str]) ->
     return "parameter" if _is_parameter(node, params, names) else "input"
 
 
-def _op_constant(node: Value) -> float | None:
-    """The constant of a unary operation (the exponent k of powk, the label y of the loss), if any."""
-    if node.op is None or node.op.arity != ops.UNARY:
-        return None
-    k = node.constant
-    return k if isinstance(k, float) else None
-
-
 def _op_text(node: Value, digits: int) -> str:
-    """The symbol drawn in an operation's circle (with its constant where it has one)."""
-    op = node.op
-    assert op is not None
-    k = _op_constant(node)
-    if op is ops.POWK and isinstance(k, float):
-        return f"^{fmt(k, digits)}"
-    if op is ops.XENT and isinstance(k, float):
-        return f"L (y={fmt(k, digits)})"
-    return op.symbol
+    """The symbol drawn in an operation's circle, with its constant where the table shows one (^2, L (y=1))."""
+    assert node.op is not None
+    return node.op.text(node.constant, lambda k: fmt(k, digits))
 
 
 def _grad_name(label: str) -> str:

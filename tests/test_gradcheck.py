@@ -105,7 +105,7 @@ def test_the_floor_covers_the_rounding_of_theta_plus_eps() -> None:
 
 def test_check_gradients_catches_a_wrong_derivative_in_the_graph() -> None:
     """A sigmoid node whose local derivative forgets a factor: σ(1 − σ) becomes (1 − σ)."""
-    wrong = dataclasses.replace(ops.SIGMOID, local=lambda x, out, k: 1.0 - out)
+    wrong = dataclasses.replace(ops.SIGMOID, local=lambda xs, out, k: (1.0 - out,))
     w = [Value(0.3), Value(-0.7)]
     x = [1.5, 2.0]
 
