@@ -243,7 +243,7 @@ XENT = Op(
     name="xent", symbol="L", formula="L(σ(a), y) = y·softplus(−a) + (1 − y)·softplus(a)",
     derivative="∂/∂a = σ(a) − y  (the text's dz = a − y)",
     forward=lambda xs, y: logistic_loss(xs[0], y),
-    local=lambda xs, out, y: (sigmoid(xs[0]) - y,),
+    local=lambda xs, out, y: (sigmoid(xs[0]) - y,),  # as the text and the vectorized path compute it
     constant="y", picture="L (y={y})",
 )
 SUM = Op(

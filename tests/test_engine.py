@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 import threading
 from collections.abc import Callable
 from fractions import Fraction
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from micrograd_lr import TABLE, Value, dot, gc_paused, no_grad, topological_order, vsum
+from micrograd_lr import TABLE, Op, Value, dot, gc_paused, no_grad, ops, topological_order, vsum
 from micrograd_lr.engine import is_grad_enabled
 
 FAST = settings(max_examples=150, deadline=None)
@@ -175,6 +176,146 @@ def test_vsum_and_dot_are_single_nodes_with_the_right_gradients(w: list[float], 
     z2.backward()
     assert z2.parents == tuple(wv2)
     assert [v.grad for v in wv2] == x
+
+
+# ---------------------------------------------------------------- every row of the table
+# Each row of ops.TABLE gets its own domain: (inputs, constant) where its forward rule is smooth.
+# A row without a domain fails the suite, so a new operation cannot go untested.
+
+away_from_zero = st.one_of(floats(1e-3, 1e3), floats(-1e3, -1e-3))
+moderate = st.just(0.0) | away_from_zero  # products of these neither underflow nor overflow
+Case = tuple[list[float], Any]
+Cases = st.SearchStrategy[Case]
+
+
+def _fixed(n: int, xs: st.SearchStrategy[float], constant: st.SearchStrategy[Any] | None = None) -> Cases:
+    """n inputs drawn from xs, and a constant (None unless given)."""
+    constant = st.none() if constant is None else constant
+    return st.tuples(st.lists(xs, min_size=n, max_size=n), constant).map(lambda t: (t[0], t[1]))
+
+
+def _dot_cases() -> Cases:
+    both = st.integers(1, 5).flatmap(lambda n: _fixed(2 * n, moderate))
+    with_data = st.integers(1, 5).flatmap(
+        lambda n: st.tuples(
+            st.lists(moderate, min_size=n, max_size=n),
+            st.lists(moderate, min_size=n, max_size=n).map(tuple),
+        ).map(lambda t: (t[0], t[1]))
+    )
+    return both | with_data
+
+
+DOMAINS: dict[str, Cases] = {
+    "add": _fixed(2, floats(-1e6, 1e6)),
+    "sub": _fixed(2, floats(-1e6, 1e6)),
+    "mul": _fixed(2, moderate),
+    "div": st.tuples(moderate, away_from_zero).map(lambda t: ([t[0], t[1]], None)),
+    "pow": st.tuples(floats(0.1, 10.0), floats(-4.0, 4.0)).map(lambda t: ([t[0], t[1]], None)),
+    "neg": _fixed(1, floats(-1e6, 1e6)),
+    "powk": st.one_of(
+        _fixed(1, floats(0.1, 10.0), floats(-4.0, 4.0)),
+        _fixed(1, away_from_zero, st.integers(-3, 4).map(float)),
+    ),
+    "exp": _fixed(1, floats(-700.0, 700.0)),
+    "log": _fixed(1, floats(1e-6, 1e6)),
+    "tanh": _fixed(1, floats(-20.0, 20.0)),
+    "sigmoid": _fixed(1, floats(-30.0, 30.0)),
+    "relu": _fixed(1, away_from_zero),
+    "xent": _fixed(1, floats(-30.0, 30.0), st.sampled_from([0.0, 1.0]) | floats(0.0, 1.0)),
+    "sum": st.integers(1, 6).flatmap(lambda n: _fixed(n, floats(-1e6, 1e6))),
+    "dot": _dot_cases(),
+}
+
+
+def test_every_row_of_the_table_has_a_test_domain() -> None:
+    assert set(DOMAINS) == set(TABLE), "each row of ops.TABLE needs a domain in DOMAINS (and no stale ones)"
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+@FAST
+@given(data=st.data())
+def test_each_rows_local_derivatives_match_finite_differences_of_its_forward_rule(
+    name: str, data: st.DataObject
+) -> None:
+    if name not in DOMAINS:
+        pytest.fail(f"the operation {name!r} has no test domain in DOMAINS")
+    op = TABLE[name]
+    xs, k = data.draw(DOMAINS[name], label="inputs, constant")
+    out = op.forward(xs, k)
+    local = tuple(op.local(xs, out, k))
+    assert len(local) == len(xs), "one local derivative per input"
+    for i, x in enumerate(xs):
+
+        def f(t: float, i: int = i) -> float:
+            return op.forward([*xs[:i], t, *xs[i + 1 :]], k)
+
+        h = 1e-4 * abs(x) if abs(x) > 1e-100 else 1e-4  # a relative step stays inside each domain
+        floor = rounding_floor(f, x, h)
+        if name == "xent":  # dz = σ(z) − y, computed as the text writes it, is known to ε absolute
+            floor += 2.3e-16
+        assert_close(local[i], central_difference(f, x, h), rel=1e-5, floor=floor)
+
+
+def _prose_to_python(text: str) -> str:
+    """A derivative as the table writes it (σ(a)(1 − σ(a)), b·a^(b−1), 1 − tanh²(a)) as Python."""
+    text = re.sub(r"(\w+)²\(([^()]*)\)", r"(\1(\2))**2", text)  # tanh²(a) → (tanh(a))**2
+    for prose, code in [("−", "-"), ("·", "*"), ("²", "**2"), ("^", "**"), ("ln(", "log("), ("σ(", "sigmoid(")]:
+        text = text.replace(prose, code)
+    text = text.replace("ᵢ", "_i")
+    return re.sub(r"\)\s*\(", ")*(", text)  # implicit product of two brackets
+
+
+def _prose_derivatives(op: Any) -> dict[str, str]:
+    """{input name: derivative as Python} from a row's text '∂/∂a = ..., ∂/∂b = ...'."""
+    text = op.derivative.split("  (")[0]  # a trailing remark in parentheses is prose only
+    parts = re.split(r",\s*(?=∂)", text)
+    result = {}
+    for part in parts:
+        wrt, expression = re.fullmatch(r"∂/∂(\S+) = (.+)", part.strip()).groups()  # type: ignore[union-attr]
+        result[_prose_to_python(wrt)] = _prose_to_python(expression)
+    return result
+
+
+def _named_inputs(name: str, xs: list[float], k: Any) -> list[tuple[str, dict[str, float]]]:
+    """For each input: its name in the row's prose, and the values of every name at that input."""
+    if name == "sum":
+        return [("a_i", {"a_i": x}) for x in xs]
+    if name == "dot":
+        n = len(xs) if k is not None else len(xs) // 2
+        w, x = xs[:n], (list(k) if k is not None else xs[n:])
+        named = [("w_i", {"w_i": w[i], "x_i": x[i]}) for i in range(n)]
+        return named + ([] if k is not None else [("x_i", {"w_i": w[i], "x_i": x[i]}) for i in range(n)])
+    env = dict(zip("ab", xs))
+    if TABLE[name].constant:
+        env[TABLE[name].constant] = k
+    return [(letter, env) for letter in "ab"[: len(xs)]]
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+@settings(max_examples=5, deadline=None)
+@given(data=st.data())
+def test_each_rows_prose_derivative_agrees_with_its_code(name: str, data: st.DataObject) -> None:
+    op = TABLE[name]
+    xs, k = data.draw(DOMAINS[name], label="inputs, constant")
+    local = op.local(xs, op.forward(xs, k), k)
+    prose = _prose_derivatives(op)
+    functions = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "sigmoid": ops.sigmoid}
+    for i, (wrt, env) in enumerate(_named_inputs(name, xs, k)):
+        expected = eval(prose[wrt], {"__builtins__": {}}, {**functions, **env})  # the table's own text
+        # abs: the prose, evaluated as written, may cancel (σ(a) − 1 near a = 30); the code must not
+        assert local[i] == pytest.approx(expected, rel=1e-9, abs=1e-14), (op.derivative, wrt, env)
+
+
+def test_rows_are_built_with_keywords_so_fields_cannot_be_swapped() -> None:
+    with pytest.raises(TypeError):
+        Op("add", "+", "a + b", "∂/∂a = 1", lambda xs, k: 0.0, lambda xs, out, k: (1.0,))  # type: ignore[call-arg]
+
+
+def test_picture_text_of_a_constant_comes_from_the_row() -> None:
+    x = Value(3.0)
+    assert (x**2).op.text((x**2).constant) == "^2.0"  # type: ignore[union-attr]
+    assert x.logistic_loss(1).op.text(1.0, lambda k: f"{k:g}") == "L (y=1)"  # type: ignore[union-attr]
+    assert (x * 2).op.text(None) == "×"  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- random composite expressions
