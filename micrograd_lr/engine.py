@@ -147,23 +147,34 @@ class Value:
         return tuple(self.op.local(inputs, self.data, self.constant))
 
     def _backward(self) -> None:
-        """One step of the chain rule: add self.grad · ∂self/∂p into each parent p."""
+        """One step of the chain rule: add ∂out/∂self · ∂self/∂p into the gradient of each parent p."""
         for parent, d in zip(self.parents, self.local_grads()):
             parent.grad += self.grad * d
+            if not math.isfinite(parent.grad):
+                raise _gradient_error(self, parent, d)
 
     def backward(self) -> None:
         """Backpropagate from this node: fill ``grad`` of every node it depends on.
 
         Walks the nodes operations made right to left (reverse topological order)
         and takes one step of the chain rule at each.  Intermediate gradients
-        start from zero; leaf gradients accumulate across calls.
+        start from zero; leaf gradients accumulate across calls.  If a step fails
+        (a gradient that overflows, a derivative that is infinite), it raises and
+        every leaf keeps the gradient it had before the call.
         """
-        steps = _topological_order(self, leaves=False)
+        order = topological_order(self)
+        steps = [node for node in order if node.op is not None]
+        leaf_grads = [(node, node.grad) for node in order if node.op is None]
         for node in steps:
             node.grad = 0.0
         self.grad += 1.0  # ∂self/∂self = 1 (a leaf's gradient accumulates too)
-        for node in reversed(steps):
-            node._backward()
+        try:
+            for node in reversed(steps):
+                node._backward()
+        except Exception:
+            for leaf, grad in leaf_grads:  # no half-updated leaf gradient is left behind
+                leaf.grad = grad
+            raise
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0 on this node and every node it depends on."""
@@ -192,6 +203,28 @@ def _apply(op: Op, *inputs: Operand, constant: Any = None) -> Value:
     if is_grad_enabled():
         out.op, out.parents, out.constant = op, parents, constant
     return out
+
+
+def _gradient_error(node: Value, parent: Value, d: float) -> FloatingPointError:
+    """The error of a chain-rule step whose result is not a finite number, naming where it happened."""
+    assert node.op is not None
+    out, inp = _short(node), _short(parent)
+    return FloatingPointError(
+        f"backward: the gradient of {_describe(parent)} became {parent.grad!r} in the step through "
+        f"{_describe(node)} (value {node.data!r}): ∂out/∂{out} = {node.grad!r} times "
+        f"∂{out}/∂{inp} = {d!r} ({node.op.name}: {node.op.derivative}). "
+        "Every leaf keeps the gradient it had before this backward()."
+    )
+
+
+def _short(node: Value) -> str:
+    return node.label or (node.op.name if node.op is not None else repr(node.data))
+
+
+def _describe(node: Value) -> str:
+    if node.label:
+        return repr(node.label)
+    return f"the {node.op.name} node" if node.op is not None else f"the leaf {node.data!r}"
 
 
 def _operand(x: Operand, op: Op, i: int, count: int) -> Value:

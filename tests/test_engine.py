@@ -708,3 +708,48 @@ def test_constant_reads_the_constant_of_an_operation() -> None:
     assert x.logistic_loss(1).constant == 1.0
     assert dot([x], [4.0]).constant == (4.0,)
     assert (x * x).constant is None and x.constant is None and x.exp().constant is None
+
+
+# ---------------------------------------------------------------- no silent NaN or infinity in gradients
+
+
+def test_a_gradient_that_overflows_raises_naming_the_node_and_the_local_derivative() -> None:
+    x = Value(1e-160, "x")
+    x.grad = 0.25  # from an earlier backward(): it must survive the failed one
+    z = x.log() * 1e200 - x.log() * 1e200  # z = 0, but dz/dx passes through 1e200 · 1/x = 1e360
+    with pytest.raises(FloatingPointError, match=r"gradient of 'x' became -?inf .* log node .*∂log/∂x = 1e\+160"):
+        z.backward()
+    assert x.grad == 0.25
+
+
+def test_an_infinite_product_of_finite_local_derivatives_raises_and_changes_no_leaf() -> None:
+    a, b = Value(1e300, "a"), Value(1e-300, "b")
+    out = (a * b) * 1e300
+    with pytest.raises(FloatingPointError, match=r"gradient of 'b' became inf .* mul node .*∂mul/∂b = 1e\+300"):
+        out.backward()
+    assert (a.grad, b.grad) == (0.0, 0.0)
+
+
+def test_a_failed_backward_leaves_every_leaf_gradient_as_it_was() -> None:
+    x, y = Value(0.0, "x"), Value(2.0, "y")
+    out = y * 3.0 + x**0.5  # y's step comes first or last: either way y must not change
+    y.grad, x.grad = 7.0, -1.0
+    with pytest.raises(ZeroDivisionError, match=r"infinite at x = 0\.0"):
+        out.backward()
+    assert (x.grad, y.grad) == (-1.0, 7.0)
+
+
+@FAST
+@given(scale=st.sampled_from([1.0, 1e100, 1e200, 1e300]), x=st.floats(1e-300, 1.0))
+def test_gradients_are_finite_or_backward_raises(scale: float, x: float) -> None:
+    """dz/dv = s/v − s/(2v): a path overflows for tiny v. Finite gradients or an error, never inf or NaN."""
+    v = Value(x, "v")
+    out = v.log() * scale - v.log() * (scale / 2)
+    overflows = math.isinf(scale * (1.0 / x))  # the path through the first log: s · 1/v
+    try:
+        out.backward()
+    except FloatingPointError:
+        assert overflows and v.grad == 0.0
+    else:
+        assert all(math.isfinite(n.grad) for n in topological_order(out))
+        assert v.grad == pytest.approx(scale / (2 * x), rel=1e-12)
