@@ -31,7 +31,7 @@ figures: $(STAMP) dot
 	$(BIN)/micrograd-lr figures --out viz
 
 bench: $(STAMP)
-	$(BIN)/micrograd-lr bench
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 # Each name is a module of micrograd_lr.commands with register(subparsers),
 # which adds its sub-command and sets `func(args) -> int` as its default.
-COMMANDS = ["demo", "train", "gradcheck", "graph", "figures", "bench"]
+COMMANDS = ["demo", "train", "gradcheck", "graph", "figures"]
 
 
 def build_parser() -> argparse.ArgumentParser:

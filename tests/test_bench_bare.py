@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_lr import bench
-from micrograd_lr._bare import BareValue
+from benchmarks import graphs as bench
+from benchmarks.bare import BareValue
 from micrograd_lr.engine import Value
 
 

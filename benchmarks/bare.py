@@ -5,10 +5,10 @@ closure and no per-node container) and nothing more: no finite checks, no operat
 ``no_grad``, and only the five operations the benchmarks' MLP-like graph uses (``+``, ``*``,
 ``** number``, ``relu``, and ``+``/``*`` with a number on the left), each written out by hand.
 
-It is not part of the library.  It answers one question of the benchmarks: of the time our
-engine takes, how much would any pure-Python engine with this layout pay anyway (allocating the
-nodes, Python's cyclic collector scanning them, the interpreter's dispatch), and how much is
-the engine's own doing (its checks, its table, its API)?
+It lives with the benchmarks, outside the installed package, and answers one question of
+theirs: of the time our engine takes, how much would any pure-Python engine with this layout
+pay anyway (allocating the nodes, Python's cyclic collector scanning them, the interpreter's
+dispatch), and how much is the engine's own doing (its checks, its table, its API)?
 """
 
 from __future__ import annotations
