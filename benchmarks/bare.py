@@ -1,8 +1,8 @@
 """The least a pure-Python autograd node can do: the floor that table 1 of the benchmarks measures.
 
-``BareValue`` has the data layout of ``engine.Value`` (one slotted object per node, six slots, no
-closure and no per-node container) and nothing more: no finite checks, no operation table, no
-``no_grad``, and only the five operations the benchmarks' MLP-like graph uses (``+``, ``*``,
+``BareValue`` has the data layout of ``engine.Value`` (one slotted object per node, six slots, plus
+the tuple of its parents; no closure, no per-node dict or set) and nothing more: no finite checks,
+no operation table, no ``no_grad``, and only the five operations the benchmarks' MLP-like graph uses (``+``, ``*``,
 ``** number``, ``relu``, and ``+``/``*`` with a number on the left), each written out by hand.
 
 It lives with the benchmarks, outside the installed package, and answers one question of
@@ -24,29 +24,22 @@ LEAF, ADD, MUL, POWK, RELU = 0, 1, 2, 3, 4
 class BareValue:
     """A scalar node: data, grad, and the operation and inputs that made it."""
 
-    __slots__ = ("data", "grad", "label", "op", "_a", "_b")  # the layout of engine.Value
+    __slots__ = ("data", "grad", "label", "op", "parents", "constant")  # the layout of engine.Value
 
     data: float
     grad: float
     label: str
     op: int
-    _a: Any  # first input, or None for a leaf
-    _b: Any  # second input, or the exponent of POWK, or None
+    parents: tuple[BareValue, ...]
+    constant: Any  # the exponent of POWK, else None
 
     def __init__(self, data: float) -> None:
         self.data = float(data)
         self.grad = 0.0
         self.label = ""
         self.op = LEAF
-        self._a = self._b = None
-
-    @property
-    def parents(self) -> tuple[BareValue, ...]:
-        if self.op == LEAF:
-            return ()
-        if self.op in (ADD, MUL):
-            return (self._a, self._b)
-        return (self._a,)
+        self.parents = ()
+        self.constant = None
 
     def __add__(self, other: BareValue | float) -> BareValue:
         if type(other) is not BareValue:
@@ -56,8 +49,8 @@ class BareValue:
         out.grad = 0.0
         out.label = ""
         out.op = ADD
-        out._a = self
-        out._b = other
+        out.parents = (self, other)
+        out.constant = None
         return out
 
     def __mul__(self, other: BareValue | float) -> BareValue:
@@ -68,8 +61,8 @@ class BareValue:
         out.grad = 0.0
         out.label = ""
         out.op = MUL
-        out._a = self
-        out._b = other
+        out.parents = (self, other)
+        out.constant = None
         return out
 
     __radd__ = __add__
@@ -81,8 +74,8 @@ class BareValue:
         out.grad = 0.0
         out.label = ""
         out.op = POWK
-        out._a = self
-        out._b = k
+        out.parents = (self,)
+        out.constant = k
         return out
 
     def relu(self) -> BareValue:
@@ -92,8 +85,8 @@ class BareValue:
         out.grad = 0.0
         out.label = ""
         out.op = RELU
-        out._a = self
-        out._b = None
+        out.parents = (self,)
+        out.constant = None
         return out
 
     def backward(self) -> None:
@@ -116,28 +109,26 @@ class BareValue:
             visited.add(node)
             stack.append(node)
             stack.append(None)
-            if node.op <= MUL:
-                b = node._b
-                if b.op != LEAF and b not in visited:
-                    stack.append(b)
-            a = node._a
-            if a.op != LEAF and a not in visited:
-                stack.append(a)
+            for p in reversed(node.parents):
+                if p.op != LEAF and p not in visited:
+                    stack.append(p)
         self.grad = 1.0
         for node in reversed(order):
-            op, g, a = node.op, node.grad, node._a
+            op, g = node.op, node.grad
             if op == ADD:
+                a, b = node.parents
                 a.grad += g
-                node._b.grad += g
+                b.grad += g
             elif op == MUL:
-                b = node._b
+                a, b = node.parents
                 a.grad += g * b.data
                 b.grad += g * a.data
             elif op == POWK:
-                k = node._b
+                (a,) = node.parents
+                k = node.constant
                 a.grad += g * k * a.data ** (k - 1)
             elif node.data > 0.0:  # RELU
-                a.grad += g
+                node.parents[0].grad += g
 
     def __repr__(self) -> str:
         return f"BareValue(data={self.data}, grad={self.grad})"
