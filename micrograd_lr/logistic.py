@@ -244,9 +244,7 @@ class LogisticRegression(Module):
         num_iterations = validation.count("num_iterations", num_iterations, 0)
         alpha = validation.learning_rate(learning_rate)
         if callback is not None and not callable(callback):
-            raise InputTypeError(
-                f"callback must be callable as callback(i, cost), got {validation.describe(callback)}"
-            )
+            raise InputTypeError(f"callback must be callable as callback(i, cost), got {validation.describe(callback)}")
         Xa, Ya = _samples(X, Y, self.n)
         columns, labels = self._columns(Xa), Ya[0].tolist()
         costs: list[float] = []

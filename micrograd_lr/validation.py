@@ -189,4 +189,3 @@ def labels(name: str, arr: np.ndarray) -> np.ndarray:
         more = f" ({len(others)} other values in all)" if len(others) > 1 else ""
         raise InputError(f"{name} must hold labels 0 or 1, got {float(arr[where])!r} at {place}{more}")
     return arr
-
