@@ -18,7 +18,7 @@ This module imports nothing else of micrograd_lr but ``validation`` (NumPy only)
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -89,70 +89,45 @@ def _working_dtype(X: np.ndarray) -> np.dtype[Any]:
     return np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
 
 
-class _Checked(NamedTuple):
-    X: np.ndarray
-    Y: np.ndarray | None
-    w: np.ndarray | None
-    b: float | None
-
-
-def _validate(
-    X: object,
-    Y: object = None,
-    w: object = None,
-    b: object = None,
-    *,
-    names: tuple[str, str] = ("X", "Y"),
-    need_Y: bool = False,
-    need_w: bool = False,
-    n: int | None = None,
-    n_from: str = "w",
-) -> _Checked:
-    """The one place where inputs are checked; returns X, Y and w in the working dtype (X's, see module doc).
-
-    X must be (n, m) finite numbers with n, m ≥ 1; Y (1, m) of labels 0/1; w (n, 1) finite; b a finite real.
-    ``n`` (when given) is the number of features X must have, as ``n_from`` has. X is not copied when it
-    already has the working dtype.
-    """
-    x_name, y_name = names
-    Xa = _as_array(x_name, X, "(n, m) with the samples as columns")
+def _samples(X: object, name: str = "X", *, n: int | None = None, n_from: str = "w") -> np.ndarray:
+    """X as (n, m) finite numbers with n, m ≥ 1, in the working dtype (X's, see the module doc); not copied
+    when it already has it.  ``n`` (when given) is the number of features X must have, as ``n_from`` has."""
+    Xa = _as_array(name, X, "(n, m) with the samples as columns")
     if Xa.ndim != 2:
-        raise InputError(f"{x_name} must be 2-D of shape (n, m) with the samples as columns, got shape {Xa.shape}")
+        raise InputError(f"{name} must be 2-D of shape (n, m) with the samples as columns, got shape {Xa.shape}")
     n_x, m = Xa.shape
     if m == 0:
-        raise InputError(f"{x_name} has m = 0 samples (shape {Xa.shape}); expected at least one sample (column)")
+        raise InputError(f"{name} has m = 0 samples (shape {Xa.shape}); expected at least one sample (column)")
     if n_x == 0:
-        raise InputError(f"{x_name} has n = 0 features (shape {Xa.shape}); expected at least one feature (row)")
+        raise InputError(f"{name} has n = 0 features (shape {Xa.shape}); expected at least one feature (row)")
     if n is not None and n_x != n:
-        raise InputError(f"{x_name} has {n_x} features (shape {Xa.shape}), expected n = {n} rows like {n_from}")
-    dtype = _working_dtype(Xa)
-    Xa = Xa.astype(dtype, copy=False)
-    validation.finite(x_name, Xa)
+        raise InputError(f"{name} has {n_x} features (shape {Xa.shape}), expected n = {n} rows like {n_from}")
+    return validation.finite(name, Xa.astype(_working_dtype(Xa), copy=False))
 
-    Ya = None
-    if need_Y:
-        Ya = _as_array(y_name, Y, f"(1, m) = (1, {m})")
-        if Ya.shape != (1, m):
-            hint = " (reshape it with .reshape(1, -1))" if Ya.shape in ((m,), (m, 1)) else ""
-            raise InputError(
-                f"{y_name} must have shape (1, m) = (1, {m}) to match {x_name} of shape {Xa.shape}, "
-                f"got shape {Ya.shape}{hint}"
-            )
-        validation.labels(y_name, Ya)
-        Ya = Ya.astype(dtype, copy=False)
 
-    wa = None
-    bf = None
-    if need_w:
-        wa = _as_array("w", w, f"(n, 1) = ({n_x}, 1)")
-        if wa.shape != (n_x, 1):
-            raise InputError(
-                f"w must have shape (n, 1) = ({n_x}, 1) to match {x_name} of shape {Xa.shape}, got shape {wa.shape}"
-            )
-        wa = wa.astype(dtype, copy=False)
-        validation.finite("w", wa)
-        bf = validation.real("b", b)
-    return _Checked(Xa, Ya, wa, bf)
+def _labels_of(Y: object, X: np.ndarray, names: tuple[str, str] = ("X", "Y")) -> np.ndarray:
+    """Y as (1, m) labels 0/1 for the checked X (n, m), in X's dtype."""
+    x_name, y_name = names
+    m = X.shape[1]
+    Ya = _as_array(y_name, Y, f"(1, m) = (1, {m})")
+    if Ya.shape != (1, m):
+        hint = " (reshape it with .reshape(1, -1))" if Ya.shape in ((m,), (m, 1)) else ""
+        raise InputError(
+            f"{y_name} must have shape (1, m) = (1, {m}) to match {x_name} of shape {X.shape}, "
+            f"got shape {Ya.shape}{hint}"
+        )
+    return validation.labels(y_name, Ya).astype(X.dtype, copy=False)
+
+
+def _params_for(w: object, b: object, X: np.ndarray, x_name: str = "X") -> tuple[np.ndarray, float]:
+    """(w, b) for the checked X (n, m): w (n, 1) finite in X's dtype, b a finite float."""
+    n = X.shape[0]
+    wa = _as_array("w", w, f"(n, 1) = ({n}, 1)")
+    if wa.shape != (n, 1):
+        raise InputError(
+            f"w must have shape (n, 1) = ({n}, 1) to match {x_name} of shape {X.shape}, got shape {wa.shape}"
+        )
+    return validation.finite("w", wa.astype(X.dtype, copy=False)), validation.real("b", b)
 
 
 # ----------------------------------------------------------------------------- the course's functions
@@ -174,7 +149,7 @@ def _step(
 ) -> tuple[FloatArray, float, float]:
     """One unchecked forward and backward pass: (dw, db, cost); cost is NaN unless ``with_cost``.
 
-    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (see ``_validate``).
+    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (checked by the caller).
     """
     # wᵀX and X dZᵀ are computed as (Xᵀw)ᵀ and (dZ Xᵀ)ᵀ: the same numbers, and BLAS
     # reads X fastest this way whether X is stored by rows or by columns.
@@ -202,10 +177,10 @@ def propagate(w: Any, b: Any, X: Any, Y: Any) -> tuple[dict[str, Any], float]:
     The cost is computed from Z as (1/m) Σ softplus((1 − 2y) z), the same number for y ∈ {0, 1}, so it stays
     finite when A saturates to 0 or 1.
     """
-    c = _validate(X, Y, w, b, need_Y=True, need_w=True)
-    assert c.Y is not None and c.w is not None and c.b is not None  # for mypy: _validate checked them
-    Y_ = c.Y
-    dw, db, cost = _step(c.w, c.b, c.X, Y_, 1.0 - 2.0 * Y_, 1.0 / c.X.shape[1], True)
+    X_ = _samples(X)
+    Y_ = _labels_of(Y, X_)
+    w_, b_ = _params_for(w, b, X_)
+    dw, db, cost = _step(w_, b_, X_, Y_, 1.0 - 2.0 * Y_, 1.0 / X_.shape[1], True)
     return {"dw": dw, "db": db}, cost
 
 
@@ -227,16 +202,14 @@ def optimize(
     """
     num_iterations = validation.count("num_iterations", num_iterations, 0)
     alpha = validation.learning_rate(learning_rate)
-    c = _validate(X, Y, w, b, need_Y=True, need_w=True)
-    assert c.Y is not None and c.w is not None and c.b is not None  # for mypy: _validate checked them
-    X_ = c.X
+    X_ = _samples(X)
+    Y_ = _labels_of(Y, X_)
+    w_checked, b_ = _params_for(w, b, X_)
     if not (X_.flags.c_contiguous or X_.flags.f_contiguous):
         X_ = np.ascontiguousarray(X_)  # once, so that BLAS reads X in place at every iteration
-    Y_ = c.Y
     S = 1.0 - 2.0 * Y_
     inv_m = 1.0 / X_.shape[1]
-    w_ = np.array(c.w, copy=True)  # the caller's w stays as it was
-    b_ = c.b
+    w_ = np.array(w_checked, copy=True)  # the caller's w stays as it was
     costs: list[float] = []
     if num_iterations == 0:  # no step: the gradients where we stand
         dw, db, _ = _step(w_, b_, X_, Y_, S, inv_m, False)
@@ -253,9 +226,9 @@ def optimize(
 
 def predict(w: Any, b: Any, X: Any) -> FloatArray:
     """Labels ŷ of shape (1, m): 1.0 where a = σ(wᵀx + b) > 0.5, else 0.0."""
-    c = _validate(X, None, w, b, need_w=True)
-    assert c.w is not None and c.b is not None  # for mypy: _validate checked them
-    return _predict_unchecked(c.w, c.b, c.X)
+    X_ = _samples(X)
+    w_, b_ = _params_for(w, b, X_)
+    return _predict_unchecked(w_, b_, X_)
 
 
 def _predict_unchecked(w: FloatArray, b: float, X: FloatArray) -> FloatArray:
@@ -278,16 +251,18 @@ def model(
 
     Returns a dict with keys costs, Y_prediction_test, Y_prediction_train, w, b, learning_rate, num_iterations.
     """
-    train = _validate(X_train, Y_train, names=("X_train", "Y_train"), need_Y=True)
-    n = train.X.shape[0]
-    test = _validate(X_test, Y_test, names=("X_test", "Y_test"), need_Y=True, n=n, n_from="X_train")
+    X_tr = _samples(X_train, "X_train")
+    Y_tr = _labels_of(Y_train, X_tr, ("X_train", "Y_train"))
+    n = X_tr.shape[0]
+    X_te = _samples(X_test, "X_test", n=n, n_from="X_train")
+    _labels_of(Y_test, X_te, ("X_test", "Y_test"))
     w, b = initialize_with_zeros(n)
-    params, _grads, costs = optimize(w, b, train.X, train.Y, num_iterations, learning_rate, print_cost)
+    params, _grads, costs = optimize(w, b, X_tr, Y_tr, num_iterations, learning_rate, print_cost)
     w, b = params["w"], params["b"]
     return {
         "costs": costs,
-        "Y_prediction_test": _predict_unchecked(w, b, test.X.astype(w.dtype, copy=False)),
-        "Y_prediction_train": _predict_unchecked(w, b, train.X),
+        "Y_prediction_test": _predict_unchecked(w, b, X_te.astype(w.dtype, copy=False)),
+        "Y_prediction_train": _predict_unchecked(w, b, X_tr),
         "w": w,
         "b": b,
         "learning_rate": learning_rate,
@@ -374,14 +349,15 @@ class LogisticRegressionGD:
         Xc = self._columns(X, None)
         m = Xc.shape[1]
         Y = self._labels(y, m)
-        c = _validate(Xc, Y, names=("X", "y"), need_Y=True)
-        w, b = initialize_with_zeros(c.X.shape[0])
-        params, _grads, costs = optimize(w, b, c.X, c.Y, self.num_iterations, self.learning_rate)
+        X_ = _samples(Xc)
+        Y_ = _labels_of(Y, X_, ("X", "y"))
+        w, b = initialize_with_zeros(X_.shape[0])
+        params, _grads, costs = optimize(w, b, X_, Y_, self.num_iterations, self.learning_rate)
         self.coef_ = params["w"].T.copy()
         self.intercept_ = np.array([params["b"]], dtype=self.coef_.dtype)
         self.costs_ = costs
         self.classes_ = np.array([0, 1])
-        self.n_features_in_ = int(c.X.shape[0])
+        self.n_features_in_ = int(X_.shape[0])
         return self
 
     def _fitted(self) -> tuple[FloatArray, float, int]:
@@ -392,8 +368,8 @@ class LogisticRegressionGD:
     def decision_function(self, X: Any) -> FloatArray:
         """z = Xw + b for each row of X, shape (m,)."""
         w, b, n = self._fitted()
-        c = _validate(self._columns(X, n), names=("X", "y"), n=n)
-        Z = w.T.astype(c.X.dtype, copy=False) @ c.X
+        X_ = _samples(self._columns(X, n), n=n)
+        Z = w.T.astype(X_.dtype, copy=False) @ X_
         Z += b
         return Z.ravel()
 
@@ -405,8 +381,8 @@ class LogisticRegressionGD:
     def predict(self, X: Any) -> np.ndarray:
         """Labels 0/1 of shape (m,): 1 where a = σ(wᵀx + b) > 0.5."""
         w, b, n = self._fitted()
-        c = _validate(self._columns(X, n), names=("X", "y"), n=n)
-        labels = _predict_unchecked(w.astype(c.X.dtype, copy=False), b, c.X).ravel()
+        X_ = _samples(self._columns(X, n), n=n)
+        labels = _predict_unchecked(w.astype(X_.dtype, copy=False), b, X_).ravel()
         return self.classes_[labels.astype(np.intp)]
 
     def score(self, X: Any, y: Any) -> float:

@@ -340,13 +340,13 @@ def test_integer_X_is_computed_in_float64() -> None:
 
 def test_optimize_validates_once_not_every_iteration(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    original = vectorized._validate
+    original = vectorized._samples  # the check of X, first of the checks optimize makes
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(vectorized, "_validate", counting)
+    monkeypatch.setattr(vectorized, "_samples", counting)
     optimize(np.zeros((2, 1)), 0.0, np.ones((2, 3)), np.array([[1, 0, 1]]), num_iterations=300)
     assert len(calls) == 1
 
