@@ -221,10 +221,13 @@ def _as_parents(op: Op, inputs: tuple[Operand, ...]) -> tuple[Value, ...]:
 
 def _number(data: object, what: str) -> float:
     """``data`` as a finite float, or a clear TypeError/ValueError naming ``what``."""
-    if not isinstance(data, (float, int, numbers.Real)):  # also Fraction, NumPy real scalars
+    if isinstance(data, bool) or not isinstance(data, (float, int, numbers.Real)):  # Fraction, NumPy reals too
         hint = " (use Value.data to get the number)" if isinstance(data, Value) else ""
         raise TypeError(f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r:.80}{hint}")
-    x = float(data)
+    try:
+        x = float(data)
+    except OverflowError:
+        raise ValueError(f"{what} must be finite, got an int too large for a float (beyond ±1.8e308)") from None
     if not math.isfinite(x):
         raise ValueError(f"{what} must be finite, got {x!r}")
     return x

@@ -144,7 +144,10 @@ def _d_powk(xs: Floats, out: float, k: float) -> tuple[float]:
         return (0.0,)
     if x == 0.0 and k < 1.0:
         raise ZeroDivisionError(f"powk: the derivative of x ** {_fmt(k)} is infinite at x = 0.0")
-    return (k * x ** (k - 1.0),)
+    try:
+        return (k * x ** (k - 1.0),)
+    except OverflowError:
+        raise OverflowError(f"powk: the derivative k·x^(k−1) of x ** {_fmt(k)} overflows at x = {_fmt(x)}") from None
 
 
 def _d_log(xs: Floats, out: float, k: None) -> tuple[float]:
