@@ -96,7 +96,36 @@ def _tokens(expression: str, constant: str = "") -> list[str]:
             )
         tokens.append(number or name or symbol)
         pos = m.end()
+    _check_order(expression, tokens)
     return tokens
+
+
+def _check_order(expression: str, tokens: list[str]) -> None:
+    """Operands and operators alternate; a bracket opens only a group or a function's arguments."""
+    previous = "start"
+    for token in tokens:
+        if token in FUNCTIONS:
+            kind = "function"
+        elif token[0].isalnum() or token[0] == "_":
+            kind = "operand"
+        else:
+            kind = token
+        allowed = {
+            "operand": {"start", "+", "-", "*", "/", "(", ","},
+            "function": {"start", "+", "-", "*", "/", "(", ","},
+            "(": {"start", "+", "-", "*", "/", "(", ",", "function"},
+            ")": {"operand", ")"},
+            ",": {"operand", ")"},
+            "-": {"start", "operand", ")", "(", ",", "*", "/", "+"},
+            "+": {"operand", ")"},
+            "*": {"operand", ")"},
+            "/": {"operand", ")"},
+        }[kind]
+        if previous not in allowed or (previous == "function" and kind != "("):
+            raise ValueError(f"expression {expression!r}: {token!r} cannot follow {previous!r}")
+        previous = kind
+    if previous not in ("operand", ")") or tokens.count("(") != tokens.count(")"):
+        raise ValueError(f"expression {expression!r} is incomplete")
 
 
 def evaluate(expression: str, env: dict[str, Any], constant: str = "") -> float:
