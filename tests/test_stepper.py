@@ -194,3 +194,32 @@ def test_bad_arguments_are_named() -> None:
 def test_a_lone_leaf_still_has_a_walk() -> None:
     kinds = [s.kind for s in steps(Value(2.0, "w"))]
     assert kinds == ["start", "zero", "seed"]
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_graph_steps_prints_the_trace_and_html_writes_the_page_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from micrograd_lr import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["graph", "3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "--steps", "--html", "page.html"]) == 0
+    out = capsys.readouterr().out
+    assert "Start: the leaves are a = 5, b = 3, c = 2." in out, "the number 3 is a constant, not a leaf"
+    assert "  db += dn4 · ∂n4/∂b = 3 · 2 = 6, so db = 0 + 6 = 6" in out
+    assert "wrote page.html" in out
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert 'data-role="explanation"' in page and "<title>3*(a + b*c)</title>" in page
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"], "no picture unless -o asks for one"
+
+
+def test_demo_writes_both_pages_and_prints_the_trace_of_j(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    from micrograd_lr.commands import demo
+
+    demo.computation_graph()
+    assert "  dc += du · ∂u/∂c = 3 · 3 = 9, so dc = 0 + 9 = 9" in capsys.readouterr().out
+    demo.pages(tmp_path)
+    for name in ("computation_graph.html", "logistic_regression.html"):
+        assert 'data-role="explanation"' in (tmp_path / name).read_text(encoding="utf-8")
