@@ -25,7 +25,8 @@ def test_the_walkthrough_notebook_runs_and_shows_svg_and_step_through_pages() ->
     svgs = [d["image/svg+xml"] for d in data if "image/svg+xml" in d]
     pages = [d["text/html"] for d in data if "text/html" in d and "<iframe" in d["text/html"]]
     assert len(svgs) >= 5, "the graphs and the plots are inline SVG"
-    assert len(pages) == 3 and all('data-role="explanation"' in html.unescape(p) for p in pages), "three step-through pages"
+    assert len(pages) == 3, "three step-through pages"
+    assert all('data-role="explanation"' in html.unescape(p) for p in pages)
     printed = "".join(out.get("text", "") for out in outputs if out.output_type == "stream")
     assert "dc += du · ∂u/∂c = 3 · 3 = 9" in printed
     assert "dz: autograd" in printed
