@@ -70,7 +70,7 @@ def test_cats_differ_from_non_cats_on_average_where_the_face_is() -> None:
         ({"m": 2.0}, TypeError, "m must"),
         ({"m": 3, "cat_fraction": 1.5}, ValueError, "cat_fraction"),
         ({"m": 3, "cat_fraction": "half"}, TypeError, "cat_fraction"),
-        ({"m": 3, "seed": -2}, TypeError, "seed"),
+        ({"m": 3, "seed": -2}, ValueError, "seed"),
         ({"m": 3, "seed": 1.5}, TypeError, "seed"),
     ],
 )

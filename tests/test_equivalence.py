@@ -215,7 +215,7 @@ def test_literal_and_stable_loss_agree_where_both_are_finite(z: float, y: float)
     if 0.0 < a < 1.0:
         literal = -(y * math.log(a) + (1.0 - y) * math.log(1.0 - a))
         # a carries a relative rounding error δ (ε, more where a is subnormal): log a is known to δ,
-        # log(1 − a) to δ·a/(1 − a); the fused softplus(z) − y·z to ε·(1 + |z|)
+        # log(1 − a) to δ·a/(1 − a); the fused y·softplus(−z) + (1 − y)·softplus(z) to ε·(1 + |z|)
         delta = 2.2e-16 + 5e-324 / a
         error = 2.2e-16 * (1.0 + abs(z)) + delta * (a / (1.0 - a) if y == 0.0 else 1.0)
         assert abs(stable.data - literal) <= 4.0 * error, (z, y, stable.data, literal)

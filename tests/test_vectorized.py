@@ -340,13 +340,13 @@ def test_integer_X_is_computed_in_float64() -> None:
 
 def test_optimize_validates_once_not_every_iteration(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    original = vectorized._validate
+    original = vectorized._samples  # the check of X, first of the checks optimize makes
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(vectorized, "_validate", counting)
+    monkeypatch.setattr(vectorized, "_samples", counting)
     optimize(np.zeros((2, 1)), 0.0, np.ones((2, 3)), np.array([[1, 0, 1]]), num_iterations=300)
     assert len(calls) == 1
 
@@ -467,14 +467,22 @@ def test_optimize_rejects_bad_settings(kwargs: dict[str, Any], error: type[Excep
         optimize(GOOD_W, 0.0, GOOD_X, GOOD_Y, **kwargs)
 
 
-def test_the_module_imports_nothing_else_of_the_package() -> None:
+def test_the_module_imports_nothing_else_of_the_package_but_validation() -> None:
+    """vectorized stands alone on NumPy: its one import of the package is validation, which imports none."""
     import ast
     from pathlib import Path
 
-    assert vectorized.__file__ is not None
-    tree = ast.parse(Path(vectorized.__file__).read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            assert node.level == 0 and not (node.module or "").startswith("micrograd_lr")
-        if isinstance(node, ast.Import):
-            assert all(not alias.name.startswith("micrograd_lr") for alias in node.names)
+    from micrograd_lr import validation
+
+    for module, allowed in ((vectorized, {"validation"}), (validation, set())):
+        assert module.__file__ is not None
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.level > 0:
+                    names = {node.module} if node.module else {alias.name for alias in node.names}
+                    assert node.level == 1 and names <= allowed, ast.dump(node)
+                else:
+                    assert not (node.module or "").startswith("micrograd_lr")
+            if isinstance(node, ast.Import):
+                assert all(not alias.name.startswith("micrograd_lr") for alias in node.names)

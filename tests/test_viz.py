@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -363,3 +364,25 @@ def test_legend_names_the_kinds_present() -> None:
     for kind in ("input", "constant", "intermediate", "output", "#n: order of backward()", "on edges: local ∂out/∂in"):
         assert kind in got or f" {kind}" in got, (kind, got)
     assert "parameter" not in got and " parameter" not in got
+
+
+@needs_dot
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.integers(1, 6), min_size=2, max_size=4),
+    st.sampled_from(["LR", "RL", "TB", "BT"]),
+    st.randoms(use_true_random=False),
+)
+def test_network_units_are_drawn_in_the_given_order(sizes: list[int], rankdir: str, rng: random.Random) -> None:
+    """Each layer's units stand in one column (one row for TB/BT), top to bottom (left to right) as given.
+
+    Labels of random lengths tempt dot's crossing reduction to reorder the units."""
+    layers = [(f"layer {i}", [f"u{i}.{j} " + "x" * rng.randint(0, 10) for j in range(n)]) for i, n in enumerate(sizes)]
+    plain = viz.draw_network(layers, rankdir=rankdir).pipe(format="plain").decode()
+    pos = {p[1]: (float(p[2]), float(p[3])) for p in (line.split() for line in plain.splitlines()) if p[0] == "node"}
+    for i, n in enumerate(sizes):
+        across = [pos[f"l{i}u{j}"][0 if rankdir in ("TB", "BT") else 1] for j in range(n)]
+        along = {pos[f"l{i}u{j}"][1 if rankdir in ("TB", "BT") else 0] for j in range(n)}
+        assert len(along) == 1, (i, along)  # one column (row) per layer
+        expected = sorted(across) if rankdir in ("TB", "BT") else sorted(across, reverse=True)
+        assert across == expected, (i, across)

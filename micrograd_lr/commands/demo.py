@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engine import Value, topological_order
+from . import CommandError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -132,15 +133,19 @@ def figures(out: Path) -> None:
     from ..gallery import write_all
 
     _heading(f"4. The figures, as SVG, into {out}/")
-    for path in write_all(out):
+    try:
+        paths = write_all(out)
+    except OSError as exc:
+        raise CommandError(f"cannot write the figures into {out}: {exc}") from exc
+    for path in paths:
         print(f"  wrote {path}")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.iterations < 0:
-        raise ValueError(f"--iterations must be >= 0, got {args.iterations}")
+        raise CommandError(f"--iterations must be >= 0, got {args.iterations}")
     if not args.learning_rate > 0:
-        raise ValueError(f"--learning-rate must be > 0, got {args.learning_rate}")
+        raise CommandError(f"--learning-rate must be > 0, got {args.learning_rate}")
     computation_graph()
     one_sample()
     cats(args.iterations, args.learning_rate)
