@@ -1,0 +1,66 @@
+"""Shared test set-up: the Hypothesis profiles, and the expensive results computed once per session.
+
+Hypothesis profiles (``deadline=None`` in both: timings on a shared machine are noise, not bugs):
+
+* ``dev``, the default: a modest number of examples per property, for a quick loop;
+* ``ci``: many more examples; chosen when the environment variable CI is set (``CI=true make test``)
+  or with ``HYPOTHESIS_PROFILE=ci``.
+
+A test that sets its own ``max_examples`` keeps it in both profiles: those are the tests where one
+example is expensive (it trains a model or draws pictures).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings
+
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(scope="session")
+def trained_cats() -> dict[str, Any]:
+    """The vectorized model trained on the embedded cats exactly as the cost-curve figure trains it
+    (float32, 2000 iterations, α = 0.005, from zeros): the same cached result the gallery draws."""
+    from micrograd_lr import gallery
+
+    return gallery.cat_model()
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What one ``micrograd-lr demo`` printed, and the folder it wrote its figures into."""
+
+    out: str
+    figures: Path
+    iterations: int
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """``micrograd-lr demo`` run once, in this process, with every figure written to a fresh folder.
+
+    In-process, it shares the cats trained for the cost curve with ``trained_cats``; the demo and
+    gallery tests all read this one run.
+    """
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed")
+    from micrograd_lr.cli import main
+
+    figures = tmp_path_factory.mktemp("demo") / "figs"
+    iterations = 300
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(["demo", "--iterations", str(iterations), "--out", str(figures)])
+    assert code == 0, buffer.getvalue()
+    return DemoRun(buffer.getvalue(), figures, iterations)
