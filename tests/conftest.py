@@ -8,6 +8,9 @@ Hypothesis profiles (``deadline=None`` in both: timings on a shared machine are 
 
 A test that sets its own ``max_examples`` keeps it in both profiles: those are the tests where one
 example is expensive (it trains a model or draws pictures).
+
+Tests that take seconds are marked ``slow``; ``pytest -m "not slow"`` leaves them out for a quick loop.
+Every test that needs the trained cats or the demo's figures is marked here, by the fixture it uses.
 """
 
 from __future__ import annotations
@@ -26,6 +29,15 @@ from hypothesis import settings
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+SLOW_FIXTURES = {"trained_cats", "demo_run"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

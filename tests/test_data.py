@@ -207,7 +207,6 @@ def test_the_module_does_not_import_h5py_at_import_time() -> None:
 # ----------------------------------------------------------------------------- flatten, scale, downsample
 
 
-@settings(max_examples=30)
 @given(hnp.arrays(np.uint8, st.tuples(st.integers(1, 5), st.integers(1, 6), st.integers(1, 6), st.just(3))))
 def test_flatten_puts_each_picture_in_a_column(images: np.ndarray) -> None:
     X = flatten(images)
@@ -229,7 +228,6 @@ def test_flatten_rejects_what_is_not_a_stack_of_pictures(bad: np.ndarray) -> Non
         flatten(bad)
 
 
-@settings(max_examples=30)
 @given(hnp.arrays(np.uint8, hnp.array_shapes(max_dims=2, max_side=20)))
 def test_scale_divides_by_255(X: np.ndarray) -> None:
     out = scale(X)
