@@ -9,7 +9,7 @@ from pathlib import Path
 
 import graphviz
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_lr import Value, topological_order, viz
@@ -254,12 +254,14 @@ def check_label_shows(label: str) -> None:
 
 
 @needs_dot
+@settings(max_examples=60)  # each example runs dot: the same count in both profiles
 @given(st.text(max_size=30))
 def test_any_label_text_shows_literally(label: str) -> None:
     check_label_shows(label)
 
 
 @needs_dot
+@settings(max_examples=60)  # each example runs dot
 @given(st.text(alphabet=st.sampled_from(list("[]<>&;#x\"'\\{}|\n\t\r aNG0成-!/=")), max_size=12))
 def test_markup_characters_show_literally(label: str) -> None:
     check_label_shows(label)
