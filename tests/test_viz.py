@@ -364,7 +364,7 @@ def test_legend_names_the_kinds_present() -> None:
 
 
 @needs_dot
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     st.lists(st.integers(1, 6), min_size=2, max_size=4),
     st.sampled_from(["LR", "RL", "TB", "BT"]),
