@@ -19,16 +19,20 @@ or kept per sample (``None``).
 
 Two ways to replay, chosen by the input:
 
-* one sample: straight-line Python generated from the tape (one statement per
-  node for the forward sweep, one per input for the backward sweep), compiled
-  once on first use and kept.  Only node indices and the tape's own rules for
-  the operations of ``ops.TABLE`` enter the generated source; leaf values and
-  constants live in lists it indexes.  This is fast for any shape of graph,
-  narrow and deep included, because each node costs a few bytecodes and no
-  Python call.
-* a batch: nodes are grouped by (level, operation), level = 1 + the highest
-  level of the node's inputs, and each group is one call of the row's array
-  form (``Op.array_forward``, ``Op.array_local``) over (nodes × samples).
+* one sample of a narrow graph (a long chain, a running sum: few nodes per
+  level): straight-line Python generated from the tape, one statement per
+  stored node forward and one per input backward, compiled once on first use
+  and kept.  A sum's terms used nowhere else are written inside it, so a
+  neuron's running sum w₁x₁ + w₂x₂ + … is one statement.  Only node indices
+  and the tape's own rules for the operations of ``ops.TABLE`` enter the
+  generated source; leaf values and constants live in lists it indexes.
+* a batch, or one sample of a wide graph (``Tape.wide``: ``WIDE`` nodes or
+  more per group on average, like the layers of a network): nodes are grouped
+  by (level, operation), level = 1 + the highest level of the node's inputs,
+  and each group is one call of the row's array form (``Op.array_forward``,
+  ``Op.array_local``) over (nodes × samples).  No compiling: Python's compiler
+  takes about a microsecond per character of generated source, seconds for a
+  graph of 10⁵ nodes, where the grouped replay starts at once.
 
 Errors are the engine's: a value or gradient that is not finite raises, naming
 the operation and node, as ``Value`` and ``Value.backward`` do (the replay that
@@ -53,6 +57,7 @@ from .ops import Op
 Number = Union[int, float]
 Key = Union[Value, str]
 REDUCTIONS = ("sum", "mean", None)
+WIDE = 8  # nodes per group on average from which one sample replays by array calls, not generated code
 CHUNK = 4000  # nodes per generated function: compiling many small functions is faster than one huge one
 
 _CODES: dict[str, int] = {name: i for i, name in enumerate(ops.TABLE)}
@@ -94,16 +99,23 @@ _FORWARD = {
     "xent": "xent({0}, {k})",
 }
 _LOCAL = {  # one expression per input: the chain-rule term t · ∂out/∂input, t = ∂output/∂out
-    "add": ("t", "t"),
-    "sub": ("t", "t * -1.0"),
-    "mul": ("t * {1}", "t * {0}"),
-    "neg": ("t * -1.0",),
-    "exp": ("t * {out}",),
-    "tanh": ("t * (1.0 - {out} * {out})",),
-    "sigmoid": ("t * ({out} * (1.0 - {out}))",),
-    "relu": ("t * (1.0 if {0} > 0.0 else 0.0)",),
-    "xent": ("t * (sigmoid({0}) - {k})",),
+    "add": ("{t}", "{t}"),
+    "sub": ("{t}", "{t} * -1.0"),
+    "mul": ("{t} * {1}", "{t} * {0}"),
+    "neg": ("{t} * -1.0",),
+    "exp": ("{t} * {out}",),
+    "tanh": ("{t} * (1.0 - {out} * {out})",),
+    "sigmoid": ("{t} * ({out} * (1.0 - {out}))",),
+    "relu": ("{t} * (1.0 if {0} > 0.0 else 0.0)",),
+    "xent": ("{t} * (sigmoid({0}) - {k})",),
 }
+# A node made by one of these, used once, by one of _PASSING (whose local derivatives need no input
+# value), is written inside its user's expression rather than stored: a neuron's running sum
+# w₁x₁ + w₂x₂ + … becomes one statement.  Forward it computes the same numbers in the same order
+# (the parentheses keep the graph's order); backward its gradient is its user's term, passed on.
+_INLINE = {"add", "sub", "mul", "neg"}
+_PASSING = {"add", "sub", "neg"}
+MAX_INLINE_DEPTH = 40  # deeper nesting is stored, to keep the compiler's recursion shallow
 _GLOBALS = {
     "tanh": math.tanh,
     "fsum": math.fsum,
@@ -113,28 +125,74 @@ _GLOBALS = {
 }
 
 
-def _forward_line(i: int, op: Op, ins: Sequence[int]) -> str:
-    args = [f"v[{p}]" for p in ins]
-    template = _FORWARD.get(op.name)
-    if template is not None:
-        return f"v[{i}] = " + template.format(*args, k=f"K[{i}]")
-    if op.name == "sum":
-        return f"v[{i}] = fsum(({', '.join(args)},))"
-    return f"v[{i}] = FW[{_CODES[op.name]}](({', '.join(args)},), K[{i}])"
+class _Writer:
+    """Writes the straight-line sweeps of a tape, inlining what ``_INLINE`` allows."""
 
+    def __init__(self, tape: Tape) -> None:
+        self.ops, self.ins = tape._op, tape._ins
+        uses = [0] * tape.size
+        user: list[int] = [-1] * tape.size
+        for i in tape._order:
+            for p in self.ins[i]:
+                uses[p] += 1
+                user[p] = i
+        depth = [0] * tape.size
+        self.inline = [False] * tape.size
+        for i in tape._order:
+            op = self.ops[i]
+            assert op is not None
+            depth[i] = 1 + max((depth[p] for p in self.ins[i] if self.inline[p]), default=0)
+            u = user[i]
+            self.inline[i] = (
+                op.name in _INLINE
+                and uses[i] == 1
+                and i != tape.root
+                and depth[i] < MAX_INLINE_DEPTH
+                and self.ops[u] is not None
+                and self.ops[u].name in _PASSING  # type: ignore[union-attr]
+            )
 
-def _backward_lines(i: int, op: Op, ins: Sequence[int]) -> list[str]:
-    args = [f"v[{p}]" for p in ins]
-    lines = [f"t = g[{i}]"]
-    terms = _LOCAL.get(op.name)
-    if terms is not None:
-        lines += [f"g[{p}] += " + term.format(*args, out=f"v[{i}]", k=f"K[{i}]") for p, term in zip(ins, terms)]
-    elif op.name == "sum":
-        lines += [f"g[{p}] += t" for p in ins]
-    else:
-        lines.append(f"d = LC[{_CODES[op.name]}](({', '.join(args)},), v[{i}], K[{i}])")
-        lines += [f"g[{p}] += t * d[{j}]" for j, p in enumerate(ins)]
-    return lines
+    def value(self, i: int) -> str:
+        return f"({self.expression(i)})" if self.inline[i] else f"v[{i}]"
+
+    def expression(self, i: int) -> str:
+        op, ins = self.ops[i], self.ins[i]
+        assert op is not None
+        args = [self.value(p) for p in ins]
+        template = _FORWARD.get(op.name)
+        if template is not None:
+            return template.format(*args, k=f"K[{i}]")
+        if op.name == "sum":
+            return f"fsum(({', '.join(args)},))"
+        return f"FW[{_CODES[op.name]}](({', '.join(args)},), K[{i}])"
+
+    def forward(self, i: int) -> list[str]:
+        return [] if self.inline[i] else [f"v[{i}] = {self.expression(i)}"]
+
+    def backward(self, i: int) -> list[str]:
+        if self.inline[i]:
+            return []
+        lines = [f"t = g[{i}]"]
+        self._terms(i, "t", lines)
+        return lines
+
+    def _terms(self, i: int, t: str, lines: list[str]) -> None:
+        op, ins = self.ops[i], self.ins[i]
+        assert op is not None
+        args = [f"v[{p}]" for p in ins]  # inputs whose values a rule needs are stored, never inlined
+        terms = _LOCAL.get(op.name)
+        if terms is None:
+            if op.name == "sum":
+                terms = ("{t}",) * len(ins)
+            else:
+                lines.append(f"d = LC[{_CODES[op.name]}](({', '.join(args)},), v[{i}], K[{i}])")
+                terms = tuple(f"{{t}} * d[{j}]" for j in range(len(ins)))
+        for p, term in zip(ins, terms):
+            text = term.format(*args, t=t, out=f"v[{i}]", k=f"K[{i}]")
+            if self.inline[p]:
+                self._terms(p, f"({text})", lines)
+            else:
+                lines.append(f"g[{p}] += {text}")
 
 
 def _compile(body: list[str], args: str) -> Callable[..., None]:
@@ -196,6 +254,8 @@ class Tape:
                 self.groups.append(self._group(start, stop))
                 start = stop
         self._sweeps: tuple[list[Callable[..., None]], list[Callable[..., None]]] | None = None
+        self.wide = len(self._order) >= WIDE * len(self.groups)
+        """True when one sample replays by array calls per group (many nodes per group), False by generated code."""
 
     def __repr__(self) -> str:
         return f"Tape({self.size} nodes, {len(self.leaves)} leaves, {self.levels} levels, {len(self.groups)} groups)"
@@ -234,20 +294,13 @@ class Tape:
         if self._sweeps is None:
             forward: list[Callable[..., None]] = []
             backward: list[Callable[..., None]] = []
+            writer = _Writer(self)
             order = self._order
             for s in range(0, len(order), CHUNK):
-                lines = []
-                for i in order[s : s + CHUNK]:
-                    op = self._op[i]
-                    assert op is not None
-                    lines.append(_forward_line(i, op, self._ins[i]))
+                lines = [line for i in order[s : s + CHUNK] for line in writer.forward(i)]
                 forward.append(_compile(lines, "v, K, FW"))
             for s in range(len(order), 0, -CHUNK):
-                lines = []
-                for i in reversed(order[max(0, s - CHUNK) : s]):
-                    op = self._op[i]
-                    assert op is not None
-                    lines += _backward_lines(i, op, self._ins[i])
+                lines = [line for i in reversed(order[max(0, s - CHUNK) : s]) for line in writer.backward(i)]
                 backward.append(_compile(lines, "v, g, K, LC"))
             self._sweeps = (forward, backward)
         return self
@@ -403,6 +456,9 @@ class Tape:
             leaf_values = self._traced.tolist()
             for i, x in given.items():
                 leaf_values[i] = x
+            if self.wide:
+                outs, per_sample = self.sweep_batch(np.array(leaf_values)[:, None])
+                return Replay(float(outs[0]), dict(zip(self.leaves, per_sample[:, 0].tolist())))
             out, grads = self.sweep(leaf_values)
             return Replay(out, dict(zip(self.leaves, grads)))
         matrix = np.repeat(self._traced[:, None], batch, axis=1)
