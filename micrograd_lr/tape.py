@@ -51,7 +51,7 @@ from typing import Any, NamedTuple, Union
 import numpy as np
 
 from . import ops
-from .engine import Value, _gradient_error, no_grad, topological_order
+from .engine import Value, _gradient_error, dot, no_grad, topological_order
 from .ops import Op
 
 Number = Union[int, float]
@@ -482,3 +482,128 @@ def _finite(x: float, key: Key) -> float:
     if not math.isfinite(x):
         raise ValueError(f"values[{key!r}] must be finite, got {x!r}")
     return x
+
+
+# ----------------------------------------------------------------------------- training helpers
+
+
+def _leaf_matrix(tape: Tape, batch: int) -> np.ndarray:
+    return np.repeat(tape._traced[:, None], batch, axis=1)
+
+
+def fit_logistic(
+    w: Sequence[Value],
+    b: Value,
+    X: np.ndarray,
+    Y: np.ndarray,
+    num_iterations: int,
+    learning_rate: float,
+    callback: Callable[[int, float], object] | None = None,
+) -> list[float]:
+    """Gradient descent on J = (1/m) Σ L(σ(wᵀx + b), y) with the one-sample graph replayed over the m samples.
+
+    The graph of one sample, z = dot(w, x) + b then L(a, y), is traced once per label value (y is the
+    loss node's constant) and replayed over the columns of X with that label.  ``w`` and ``b`` (the
+    model's leaves) get the final values and the gradients of the last step.  Returns J before each step.
+    """
+    n, m = X.shape
+    xs = [Value(0.0, f"x{j}") for j in range(1, n + 1)]
+    runs = []
+    for y in np.unique(Y[0]):
+        cols = np.flatnonzero(Y[0] == y)
+        tape = Tape((dot(list(w), xs) + b).logistic_loss(float(y)))
+        leaves = tape._leaf_index
+        matrix = _leaf_matrix(tape, len(cols))
+        matrix[[leaves[x] for x in xs]] = X[:, cols]
+        runs.append((tape, matrix, [leaves[p] for p in w], leaves[b]))
+    params = np.array([p.data for p in w] + [b.data])
+    costs: list[float] = []
+    for i in range(num_iterations):
+        grad = np.zeros(n + 1)
+        total = 0.0
+        for tape, matrix, w_rows, b_row in runs:
+            matrix[w_rows] = params[:n, None]
+            matrix[b_row] = params[n]
+            out, per_sample = tape.sweep_batch(matrix)
+            total += math.fsum(out)
+            grad[:n] += per_sample[w_rows].sum(axis=1)
+            grad[n] += per_sample[b_row].sum()
+        costs.append(total / m)
+        grad /= m
+        params = params - learning_rate * grad
+        if not np.isfinite(params).all():
+            raise OverflowError(
+                f"gradient descent diverged at iteration {i} (learning_rate {learning_rate!r} is too large)"
+            )
+        if callback is not None:
+            callback(i, costs[-1])
+    for p, value, g in zip([*w, b], params.tolist(), grad.tolist()):
+        p.data, p.grad = value, g
+    return costs
+
+
+@dataclass
+class MLPRun:
+    """What ``fit_mlp`` did: the cost (data loss + regularisation) and the accuracy before each step."""
+
+    costs: list[float]
+    accuracies: list[float]
+
+
+def hinge(score: Value, y: Value) -> Value:
+    """The max-margin loss of one sample, max(0, 1 − y·score), for labels y = ±1."""
+    return (1 - y * score).relu()
+
+
+def fit_mlp(
+    model: Any,
+    X: Sequence[Sequence[float]] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    steps: int,
+    learning_rate: float | Callable[[int], float],
+    *,
+    alpha: float = 1e-4,
+    loss: Callable[[Value, Value], Value] = hinge,
+) -> MLPRun:
+    """Full-batch gradient descent on a network with one output: cost = mean of ``loss(score, y)`` over the
+    samples + alpha · Σ p² over the parameters.
+
+    The graph of one sample (inputs and label as leaves) is traced once and replayed over the whole
+    batch each step; the regularisation term's gradient 2·alpha·p is added in NumPy.  ``model`` is
+    an ``nn.MLP`` (or anything callable on a list of inputs with ``parameters()``); its parameters
+    are updated in place.  ``learning_rate`` may depend on the step: ``lambda k: 1.0 - 0.9 * k / 100``.
+    Accuracy counts samples where the score's sign matches y's (labels ±1).
+    """
+    Xa = np.asarray(X, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64).ravel()
+    if Xa.ndim != 2 or len(Xa) != len(ya) or len(ya) == 0:
+        raise ValueError(f"X must be (samples, inputs) with one y per sample, got X {Xa.shape} and y {ya.shape}")
+    params = model.parameters()
+    inputs = [Value(0.0, f"x{j}") for j in range(1, Xa.shape[1] + 1)]
+    label = Value(1.0, "y")
+    (score,) = model(inputs)
+    tape = Tape(loss(score, label))
+    scores = Tape(score)
+    leaves, score_leaves = tape._leaf_index, scores._leaf_index
+    matrix = _leaf_matrix(tape, len(ya))
+    matrix[[leaves[x] for x in inputs]] = Xa.T
+    matrix[leaves[label]] = ya
+    p_rows = [leaves[p] for p in params]
+    s_matrix = _leaf_matrix(scores, len(ya))
+    s_matrix[[score_leaves[x] for x in inputs]] = Xa.T
+    s_rows = [score_leaves[p] for p in params]
+    p = np.array([q.data for q in params])
+    run = MLPRun([], [])
+    for k in range(steps):
+        matrix[p_rows] = p[:, None]
+        out, per_sample = tape.sweep_batch(matrix)
+        s_matrix[s_rows] = p[:, None]
+        s = scores.sweep_batch(s_matrix)[0]
+        run.costs.append(float(out.mean()) + alpha * float(p @ p))
+        run.accuracies.append(float(np.mean((ya > 0) == (s > 0))))
+        grad = per_sample[p_rows].mean(axis=1) + 2.0 * alpha * p
+        rate = learning_rate(k) if callable(learning_rate) else learning_rate
+        p = p - rate * grad
+    for q, value in zip(params, p.tolist()):
+        q.data = value
+    return run
