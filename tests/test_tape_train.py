@@ -65,7 +65,7 @@ def test_fit_mlp_takes_the_same_steps_as_the_value_engine() -> None:
         params = slow.parameters()
         scores = [slow([Value(a), Value(b)])[0] for a, b in X.tolist()]
         losses = [(1 - float(t) * s).relu() for s, t in zip(scores, y)]
-        cost = sum(losses) * (1.0 / len(losses)) + 1e-3 * sum(p * p for p in params)
+        cost = Value(0.0) + sum(losses) * (1.0 / len(losses)) + 1e-3 * sum(p * p for p in params)
         for p in params:
             p.grad = 0.0
         cost.backward()
