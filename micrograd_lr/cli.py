@@ -8,9 +8,21 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .commands import CommandError
+from .expr import ExpressionError
+from .module import DivergenceError
+from .validation import InputError, InputTypeError
+
 # Each name is a module of micrograd_lr.commands with register(subparsers),
 # which adds its sub-command and sets `func(args) -> int` as its default.
 COMMANDS = ["demo", "train", "gradcheck", "graph", "figures"]
+
+
+USAGE_ERRORS = (InputError, InputTypeError, ExpressionError, CommandError, DivergenceError)
+"""The errors that mean the user asked for something wrong: printed as one line, exit status 2.
+Anything else is a bug and keeps its traceback."""
+
+__all__ = ["COMMANDS", "USAGE_ERRORS", "CommandError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`micrograd-lr demo | head`): stop quietly, as a shell tool would.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except (ValueError, TypeError, OSError, ArithmeticError) as exc:
+    except USAGE_ERRORS as exc:
         print(f"micrograd-lr {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -12,7 +12,6 @@ It is drawn with NumPy masks on a coordinate grid; the same seed gives the same 
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
@@ -20,6 +19,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from . import validation
+from .validation import InputError, InputTypeError
 
 __all__ = ["CLASSES", "IMAGE_SHAPE", "downsample", "flatten", "load_dataset", "scale", "synthetic_cats"]
 
@@ -313,9 +315,7 @@ def _finish(rng: Rng, img: Canvas) -> UInt8Array:
 
 
 def _check_seed(seed: object) -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (numbers.Integral, np.integer)) or int(seed) < 0:
-        raise TypeError(f"seed must be a non-negative int, got {type(seed).__name__} {seed!r}")
-    return int(seed)
+    return validation.count("seed", seed, 0)
 
 
 def synthetic_cats(m: int, *, seed: int = 0, cat_fraction: float = 0.5) -> tuple[UInt8Array, npt.NDArray[np.int64]]:
@@ -324,18 +324,13 @@ def synthetic_cats(m: int, *, seed: int = 0, cat_fraction: float = 0.5) -> tuple
     round(cat_fraction · m) of them are cats, at places chosen by the seed; the rest are non-cat scenes.
     The same seed gives the same bytes.
     """
-    if isinstance(m, (bool, np.bool_)) or not isinstance(m, (numbers.Integral, np.integer)):
-        raise TypeError(f"m must be a non-negative int, got {type(m).__name__} {m!r}")
-    if int(m) < 0:
-        raise ValueError(f"m must be a non-negative int, got {int(m)}")
-    if isinstance(cat_fraction, bool) or not isinstance(cat_fraction, numbers.Real):
-        raise TypeError(f"cat_fraction must be a number in [0, 1], got {type(cat_fraction).__name__} {cat_fraction!r}")
-    if not 0.0 <= float(cat_fraction) <= 1.0:
-        raise ValueError(f"cat_fraction must be in [0, 1], got {cat_fraction!r}")
-    m = int(m)
+    m = validation.count("m", m, 0)
+    fraction = validation.real("cat_fraction", cat_fraction)
+    if not 0.0 <= fraction <= 1.0:
+        raise InputError(f"cat_fraction must be in [0, 1], got {fraction!r}")
     rng = np.random.default_rng(_check_seed(seed))
     labels = np.zeros((1, m), dtype=np.int64)
-    labels[0, rng.permutation(m)[: round(float(cat_fraction) * m)]] = 1
+    labels[0, rng.permutation(m)[: round(fraction * m)]] = 1
     images = np.empty((m, *IMAGE_SHAPE), dtype=np.uint8)
     for i in range(m):
         if labels[0, i]:
@@ -367,24 +362,24 @@ def _read_h5(path: str | PathLike[str], x_key: str, y_key: str, with_classes: bo
         keys = (x_key, y_key, "list_classes") if with_classes else (x_key, y_key)
         for key in keys:
             if key not in f or not isinstance(f[key], h5py.Dataset):
-                raise ValueError(f"{p}: dataset {key!r} is missing; found {sorted(f.keys())}, expected {list(keys)}")
+                raise InputError(f"{p}: dataset {key!r} is missing; found {sorted(f.keys())}, expected {list(keys)}")
         x = np.asarray(f[x_key][()])
         y = np.asarray(f[y_key][()])
         classes = np.asarray(f["list_classes"][()]) if with_classes else None
     if x.dtype != np.uint8 or x.ndim != 4 or x.shape[-1] != 3:
-        raise ValueError(
+        raise InputError(
             f"{p}: dataset {x_key!r} has shape {x.shape} and dtype {x.dtype}, expected pictures (m, 64, 64, 3) uint8"
         )
     m = x.shape[0]
     if y.shape != (m,) or y.dtype.kind not in "iub":
-        raise ValueError(
+        raise InputError(
             f"{p}: dataset {y_key!r} has shape {y.shape} and dtype {y.dtype}, expected ({m},) integer labels "
             f"(one per picture of {x_key!r})"
         )
     if not np.isin(y, (0, 1)).all():
-        raise ValueError(f"{p}: dataset {y_key!r} holds labels {np.unique(y).tolist()}, expected 0 or 1")
+        raise InputError(f"{p}: dataset {y_key!r} holds labels {np.unique(y).tolist()}, expected 0 or 1")
     if classes is not None and (classes.ndim != 1 or classes.shape[0] != 2):
-        raise ValueError(f"{p}: dataset 'list_classes' has shape {classes.shape}, expected (2,) class names")
+        raise InputError(f"{p}: dataset 'list_classes' has shape {classes.shape}, expected (2,) class names")
     return x, y.astype(np.int64).reshape(1, m), classes
 
 
@@ -402,7 +397,7 @@ def load_dataset(
     (needs h5py: pip install 'micrograd_lr[h5]').
     """
     if (train_path is None) != (test_path is None):
-        raise ValueError(
+        raise InputError(
             "give both train_path and test_path (the course's HDF5 files), or neither for the embedded synthetic set"
         )
     if train_path is None or test_path is None:
@@ -413,7 +408,7 @@ def load_dataset(
     train_x, train_y, _ = _read_h5(train_path, "train_set_x", "train_set_y", with_classes=False)
     test_x, test_y, classes = _read_h5(test_path, "test_set_x", "test_set_y", with_classes=True)
     if train_x.shape[1:] != test_x.shape[1:]:
-        raise ValueError(
+        raise InputError(
             f"{test_path}: pictures of shape {test_x.shape[1:]} differ from those of {train_path} {train_x.shape[1:]}"
         )
     return train_x, train_y, test_x, test_y, classes
@@ -426,9 +421,9 @@ def flatten(images: Any) -> np.ndarray:
     """Pictures (m, height, width, 3) → X of shape (height·width·3, m), one per column: images.reshape(m, −1)ᵀ."""
     arr = np.asarray(images)
     if arr.ndim != 4:
-        raise ValueError(f"images must be 4-D (m, height, width, channels), got shape {arr.shape}")
+        raise InputError(f"images must be 4-D (m, height, width, channels), got shape {arr.shape}")
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"images must hold numbers, got dtype {arr.dtype}")
+        raise InputTypeError(f"images must hold numbers, got dtype {arr.dtype}")
     return arr.reshape(arr.shape[0], -1).T
 
 
@@ -439,15 +434,13 @@ def downsample(images: Any, size: int) -> UInt8Array:
     """
     arr = np.asarray(images)
     if arr.ndim != 4 or arr.dtype != np.uint8:
-        raise ValueError(
+        raise InputError(
             f"images must be uint8 pictures (m, height, width, 3), got shape {arr.shape}, dtype {arr.dtype}"
         )
-    if isinstance(size, bool) or not isinstance(size, (numbers.Integral, np.integer)) or int(size) < 1:
-        raise TypeError(f"size must be a positive int, got {type(size).__name__} {size!r}")
-    s = int(size)
+    s = validation.count("size", size, 1)
     m, h, w, c = arr.shape
     if h % s or w % s:
-        raise ValueError(f"size must divide the pictures' height and width ({h} × {w}), got {s}")
+        raise InputError(f"size must divide the pictures' height and width ({h} × {w}), got {s}")
     blocks = arr.reshape(m, s, h // s, s, w // s, c).mean(axis=(2, 4))
     return np.rint(blocks).astype(np.uint8)
 
@@ -457,13 +450,13 @@ def scale(X: Any, dtype: npt.DTypeLike = np.float64) -> np.ndarray:
     arr = np.asarray(X)
     target = np.dtype(dtype)
     if target.kind != "f":
-        raise TypeError(f"dtype must be a floating type such as np.float64 or np.float32, got {target}")
+        raise InputTypeError(f"dtype must be a floating type such as np.float64 or np.float32, got {target}")
     if arr.dtype != np.uint8:
         if arr.dtype.kind not in "iuf":
-            raise TypeError(f"X must hold pixel values (uint8 0..255), got dtype {arr.dtype}")
+            raise InputTypeError(f"X must hold pixel values (uint8 0..255), got dtype {arr.dtype}")
         if arr.size and not (np.isfinite(arr).all() and arr.min() >= 0 and arr.max() <= 255):
             lo, hi = np.nanmin(arr), np.nanmax(arr)
-            raise ValueError(f"X must hold pixel values in [0, 255], got values from {lo} to {hi} (or NaN/inf)")
+            raise InputError(f"X must hold pixel values in [0, 255], got values from {lo} to {hi} (or NaN/inf)")
     out = arr.astype(target, copy=True)
     out /= 255
     return out

@@ -2,8 +2,9 @@
 
 ``write_all("viz")`` writes each figure as SVG (``micrograd-lr figures --out viz``
 runs it).  Two runs write identical bytes: fixed inputs and seeds, no dates, fixed
-SVG ids.  Each figure also has its own function returning the ``graphviz.Digraph``
-or ``matplotlib.figure.Figure``, for Jupyter.
+SVG ids.  Each figure also has its own function, named after the figure with
+``_figure`` at the end (``sigmoid_figure()`` for ``sigmoid.svg``), returning the
+``graphviz.Digraph`` or ``matplotlib.figure.Figure``, for Jupyter.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import graphviz
 import numpy as np
@@ -19,22 +20,24 @@ from matplotlib.figure import Figure
 
 from . import plots, viz
 from .engine import Value
+from .validation import InputError
 
 __all__ = [
     "FIGURES",
     "LOGISTIC_EXAMPLE",
     "cat_costs",
-    "cat_to_vector",
-    "computation_graph",
+    "cat_model",
+    "cat_to_vector_figure",
     "computation_graph_example",
-    "cost_curve",
-    "cross_entropy",
+    "computation_graph_figure",
+    "cost_curve_figure",
+    "cross_entropy_figure",
     "figure",
-    "gradient_descent",
-    "house_price_network",
-    "logistic_regression",
-    "logistic_regression_backward",
-    "sigmoid",
+    "gradient_descent_figure",
+    "house_price_network_figure",
+    "logistic_regression_backward_figure",
+    "logistic_regression_figure",
+    "sigmoid_figure",
     "write",
     "write_all",
 ]
@@ -65,7 +68,7 @@ def computation_graph_example() -> dict[str, Value]:
     return {"a": a, "b": b, "c": c, "u": u, "v": v, "J": J}
 
 
-def computation_graph() -> graphviz.Digraph:
+def computation_graph_figure() -> graphviz.Digraph:
     """The text's computation graph J = 3(a + bc), drawn after backward(): values and gradients."""
     J = computation_graph_example()["J"]
     J.backward()
@@ -85,7 +88,7 @@ def _one_sample() -> dict[str, Value]:
     return one_sample(ex["x"], ex["y"], ex["w"], ex["b"], literal=True)  # type: ignore[arg-type]
 
 
-def logistic_regression() -> graphviz.Digraph:
+def logistic_regression_figure() -> graphviz.Digraph:
     """One sample of logistic regression (n = 2), forward only: z = w1x1 + w2x2 + b, a = σ(z), L(a, y)."""
     nodes = _one_sample()
     return viz.draw(
@@ -100,7 +103,7 @@ def logistic_regression() -> graphviz.Digraph:
     )
 
 
-def logistic_regression_backward() -> graphviz.Digraph:
+def logistic_regression_backward_figure() -> graphviz.Digraph:
     """The same graph after L.backward(): da = −y/a + (1 − y)/(1 − a), dz = a − y, dwⱼ = xⱼ·dz, db = dz."""
     nodes = _one_sample()
     nodes["L"].backward()
@@ -112,7 +115,7 @@ def logistic_regression_backward() -> graphviz.Digraph:
     )
 
 
-def house_price_network() -> graphviz.Digraph:
+def house_price_network_figure() -> graphviz.Digraph:
     """The text's house-price network: size, bedrooms, zip code, wealth → a dense layer → price."""
     from .nn import HOUSE_FEATURES
 
@@ -127,36 +130,36 @@ def house_price_network() -> graphviz.Digraph:
     )
 
 
-def sigmoid() -> Figure:
+def sigmoid_figure() -> Figure:
     """σ(z) = 1 / (1 + e⁻ᶻ)."""
-    return plots.sigmoid()
+    return plots.sigmoid_figure()
 
 
-def cross_entropy() -> Figure:
+def cross_entropy_figure() -> Figure:
     """L(ŷ, y) for y = 1 and y = 0, and why: convex in w, unlike squared error through σ."""
-    return plots.cross_entropy()
+    return plots.cross_entropy_figure()
 
 
-def gradient_descent() -> Figure:
+def gradient_descent_figure() -> Figure:
     """Steps of w := w − α dJ/dw on a convex J(w)."""
-    return plots.gradient_descent()
+    return plots.gradient_descent_figure()
 
 
-def cat_to_vector() -> Figure:
+def cat_to_vector_figure() -> Figure:
     """The first cat picture of the embedded training set beside its vector x ∈ R^12288."""
     from . import data
 
     train_x_orig, train_y, _test_x, _test_y, _classes = data.load_dataset()
     cats = [i for i in range(train_y.shape[1]) if train_y[0, i] == 1]
     i = cats[0] if cats else 0
-    return plots.cat_to_vector(train_x_orig[i], title=f"picture {i} (y = {int(train_y[0, i])})")
+    return plots.cat_to_vector_figure(train_x_orig[i], title=f"picture {i} (y = {int(train_y[0, i])})")
 
 
 @functools.lru_cache(maxsize=1)
-def cat_costs() -> tuple[tuple[float, ...], int]:
-    """The costs every 100 iterations of the vectorized model on the embedded cats, and m.
+def cat_model() -> dict[str, Any]:
+    """The vectorized model (``vectorized.model``'s dictionary) trained on the embedded cats for the cost curve.
 
-    Trained once per process (a few seconds): zero start, fixed data, so every run gives the same costs.
+    Trained once per process (a few seconds): zero start, fixed data, so every run gives the same result.
     """
     from . import data, vectorized
 
@@ -164,7 +167,7 @@ def cat_costs() -> tuple[tuple[float, ...], int]:
     # float32 halves the memory the 2000 passes over X read, and changes no digit the figure shows
     X_train = data.scale(data.flatten(train_x_orig), np.float32)
     X_test = data.scale(data.flatten(test_x_orig), np.float32)
-    result = vectorized.model(
+    return vectorized.model(
         X_train,
         train_y,
         X_test,
@@ -173,13 +176,18 @@ def cat_costs() -> tuple[tuple[float, ...], int]:
         learning_rate=COST_CURVE_LEARNING_RATE,
         print_cost=False,
     )
-    return tuple(float(c) for c in result["costs"]), int(train_y.shape[1])
 
 
-def cost_curve() -> Figure:
+def cat_costs() -> tuple[tuple[float, ...], int]:
+    """The costs every 100 iterations of the vectorized model on the embedded cats (``cat_model``), and m."""
+    result = cat_model()
+    return tuple(float(c) for c in result["costs"]), int(result["Y_prediction_train"].shape[1])
+
+
+def cost_curve_figure() -> Figure:
     """The cost J(w, b) every 100 iterations while the vectorized model learns the embedded cats."""
     costs, m = cat_costs()
-    return plots.cost_curve(
+    return plots.cost_curve_figure(
         costs,
         100,
         learning_rate=COST_CURVE_LEARNING_RATE,
@@ -188,15 +196,15 @@ def cost_curve() -> Figure:
 
 
 FIGURES: dict[str, Callable[[], Picture]] = {
-    "computation_graph": computation_graph,
-    "logistic_regression": logistic_regression,
-    "logistic_regression_backward": logistic_regression_backward,
-    "house_price_network": house_price_network,
-    "sigmoid": sigmoid,
-    "cross_entropy": cross_entropy,
-    "cat_to_vector": cat_to_vector,
-    "gradient_descent": gradient_descent,
-    "cost_curve": cost_curve,
+    "computation_graph": computation_graph_figure,
+    "logistic_regression": logistic_regression_figure,
+    "logistic_regression_backward": logistic_regression_backward_figure,
+    "house_price_network": house_price_network_figure,
+    "sigmoid": sigmoid_figure,
+    "cross_entropy": cross_entropy_figure,
+    "cat_to_vector": cat_to_vector_figure,
+    "gradient_descent": gradient_descent_figure,
+    "cost_curve": cost_curve_figure,
 }
 """Each figure of the gallery by its file name (without .svg)."""
 
@@ -206,7 +214,7 @@ def figure(name: str) -> Picture:
     try:
         make = FIGURES[name]
     except KeyError:
-        raise ValueError(f"no figure called {name!r}; the figures are: {', '.join(FIGURES)}") from None
+        raise InputError(f"no figure called {name!r}; the figures are: {', '.join(FIGURES)}") from None
     return make()
 
 
@@ -218,7 +226,7 @@ def write(name: str, out_dir: str | Path) -> Path:
     path = out / f"{name}.svg"
     if isinstance(picture, graphviz.Digraph):
         return viz.save_svg(picture, path)
-    return plots.save_svg(picture, path)
+    return plots.save_figure_svg(picture, path)
 
 
 def write_all(out_dir: str | Path, names: list[str] | None = None) -> list[Path]:
@@ -226,5 +234,5 @@ def write_all(out_dir: str | Path, names: list[str] | None = None) -> list[Path]
     chosen = list(FIGURES) if names is None else names
     unknown = [n for n in chosen if n not in FIGURES]
     if unknown:
-        raise ValueError(f"no figures called {', '.join(unknown)}; the figures are: {', '.join(FIGURES)}")
+        raise InputError(f"no figures called {', '.join(unknown)}; the figures are: {', '.join(FIGURES)}")
     return [write(name, out_dir) for name in chosen]

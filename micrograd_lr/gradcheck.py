@@ -20,8 +20,9 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import ops
+from . import ops, validation
 from .engine import Value, no_grad
+from .validation import InputError, InputTypeError
 
 __all__ = ["analytic_one_sample", "check_gradients", "numerical_gradient", "relative_error", "rounding_floor"]
 
@@ -37,33 +38,27 @@ def _scalar(out: object, what: str) -> float:
         out = out.reshape(()).item()
     if isinstance(out, numbers.Real):
         return float(out)
-    raise TypeError(f"{what} must return a number or a Value, got {type(out).__name__}: {out!r:.60}")
-
-
-def _check_eps(eps: float) -> float:
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0.0 < float(eps) < math.inf:
-        raise ValueError(f"eps must be a positive finite number, got {eps!r}")
-    return float(eps)
+    raise InputTypeError(f"{what} must return a number or a Value, got {validation.describe(out)}")
 
 
 def _value_params(params: Sequence[Value]) -> list[Value]:
     out = list(params)
     for i, p in enumerate(out):
         if not isinstance(p, Value):
-            raise TypeError(f"params[{i}] must be a Value (or pass params as a float ndarray), got {type(p).__name__}")
+            raise InputTypeError(
+                f"params[{i}] must be a Value (or pass params as a float ndarray), got {validation.describe(p)}"
+            )
     if not out:
-        raise ValueError("params must hold at least one parameter, got an empty list")
+        raise InputError("params must hold at least one parameter, got an empty list")
     return out
 
 
 def _array_params(params: np.ndarray) -> np.ndarray:
     if params.dtype.kind != "f":
-        raise TypeError(f"params as an array must have a float dtype, got dtype {params.dtype}")
+        raise InputTypeError(f"params as an array must have a float dtype, got dtype {params.dtype}")
     if params.size == 0:
-        raise ValueError(f"params must hold at least one parameter, got shape {params.shape}")
-    if not np.all(np.isfinite(params)):
-        raise ValueError("params must be finite, got NaN or infinity")
-    return params
+        raise InputError(f"params must hold at least one parameter, got shape {params.shape}")
+    return validation.finite("params", params)
 
 
 def numerical_gradient(f: Objective, params: Params, eps: float = 1e-6) -> np.ndarray:
@@ -75,9 +70,9 @@ def numerical_gradient(f: Objective, params: Params, eps: float = 1e-6) -> np.nd
     copy.  Returns an ndarray: shape (len(params),) for Values, θ's shape for an array.
     The parameters are left exactly as they came.
     """
-    h = _check_eps(eps)
+    h = validation.positive("eps", eps)
     if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+        raise InputTypeError(f"f must be callable, got {validation.describe(f)}")
     if isinstance(params, np.ndarray):
         theta = _array_params(params)
         result: np.ndarray = np.zeros(theta.shape, dtype=np.float64)
@@ -110,7 +105,7 @@ def relative_error(a: np.ndarray | float, n: np.ndarray | float, tiny: float = 1
     aa = np.asarray(a, dtype=np.float64)
     nn = np.asarray(n, dtype=np.float64)
     if aa.shape != nn.shape:
-        raise ValueError(f"the two gradients must have the same shape, got {aa.shape} and {nn.shape}")
+        raise InputError(f"the two gradients must have the same shape, got {aa.shape} and {nn.shape}")
     out: np.ndarray = np.abs(aa - nn) / np.maximum(np.maximum(np.abs(aa), np.abs(nn)), tiny)
     return out
 
@@ -148,11 +143,11 @@ def check_gradients(
     numeric = numerical_gradient(f, params, eps)
     if grad is None:
         if isinstance(params, np.ndarray):
-            raise TypeError("grad is required when params is an array (autograd needs Value params)")
+            raise InputTypeError("grad is required when params is an array (autograd needs Value params)")
         values = _value_params(params)
         out = f()
         if not isinstance(out, Value):
-            raise TypeError(f"f must return a Value for autograd, got {type(out).__name__}")
+            raise InputTypeError(f"f must return a Value for autograd, got {validation.describe(out)}")
         for p in values:
             p.grad = 0.0
         out.backward()
@@ -168,12 +163,12 @@ def check_gradients(
             given = grad() if callable(grad) else grad
         analytic = np.asarray(given, dtype=np.float64)
         if analytic.size != numeric.size:
-            raise ValueError(
+            raise InputError(
                 f"grad must have {numeric.size} entries (shape {numeric.shape}), got shape {analytic.shape}"
             )
         analytic = analytic.reshape(numeric.shape)
     if not np.all(np.isfinite(analytic)):
-        raise ValueError("the gradient to check holds NaN or infinity")
+        raise InputError("the gradient to check must be finite, got NaN or infinity")
     if tiny is None:
         theta = (
             params.reshape(-1) if isinstance(params, np.ndarray) else np.array([p.data for p in _value_params(params)])
@@ -197,17 +192,14 @@ def analytic_one_sample(x: Any, y: float, w: Any, b: float) -> dict[str, Any]:
     and "dw" as an ndarray of shape (n, 1).  L is computed from z (log(1 + e^∓z)) so
     it stays finite; da is ±inf where a rounds to the wrong end (0 with y = 1, or 1 with y = 0).
     """
-    xs = np.asarray(x, dtype=np.float64).reshape(-1)
-    ws = np.asarray(w, dtype=np.float64).reshape(-1)
+    xs = validation.array("x", x).astype(np.float64).reshape(-1)
+    ws = validation.array("w", w).astype(np.float64).reshape(-1)
     if xs.shape != ws.shape or xs.size == 0:
-        raise ValueError(f"x and w must both have n > 0 entries, got shapes {np.shape(x)} and {np.shape(w)}")
+        raise InputError(f"x and w must both have n > 0 entries, got shapes {np.shape(x)} and {np.shape(w)}")
     if not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ws))):
-        raise ValueError("x and w must be finite")
-    yf, bf = float(y), float(b)
-    if yf not in (0.0, 1.0):
-        raise ValueError(f"y must be a label 0 or 1, got {y!r}")
-    if not math.isfinite(bf):
-        raise ValueError(f"b must be finite, got {b!r}")
+        raise InputError("x and w must be finite, got NaN or infinity")
+    yf = validation.label("y", y)
+    bf = validation.real("b", b)
     z = math.fsum(float(v) for v in ws * xs) + bf
     a = ops.sigmoid(z)
     L = ops.logistic_loss(z, yf)  # −log a = log(1 + e^−z) if y = 1, −log(1 − a) = log(1 + e^z) if y = 0

@@ -8,22 +8,24 @@ columns of X, shape (n, m), with labels Y, shape (1, m); the parameters are w, s
     J(w, b) = (1/m) Σᵢ L(a⁽ⁱ⁾, y⁽ⁱ⁾),   w := w − α ∂J/∂w,   b := b − α ∂J/∂b.
 
 Two forms of the loss are built on the graph: the literal one (σ, then log, as the text
-writes it) for study, and the stable fused one ``z.logistic_loss(y)`` = softplus(z) − y·z,
-one node whose local derivative is the text's dz = a − y.  Training uses the fused one by
-default: it stays finite where σ(z) rounds to 0 or 1 and the literal form would take log 0.
+writes it) for study, and the stable fused one ``z.logistic_loss(y)``, one node computed
+from z as y·softplus(−z) + (1 − y)·softplus(z) (since −log σ(z) = softplus(−z) and
+−log(1 − σ(z)) = softplus(z)), whose local derivative is the text's dz = a − y.  Training
+uses the fused one by default: it stays finite where σ(z) rounds to 0 or 1 and the literal
+form would take log 0.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import ops, validation
 from .engine import Value, dot, gc_paused, no_grad, vsum
+from .module import Module
+from .validation import InputError, InputTypeError
 
 __all__ = ["LogisticRegression", "explicit_loop", "one_sample"]
 
@@ -33,79 +35,25 @@ ArrayLike = Any  # ndarray, nested sequences of numbers
 # ---------------------------------------------------------------- validation at the edge
 
 
-def _real(name: str, value: object) -> float:
-    """``value`` as a finite float, or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, Value):
-        raise TypeError(f"{name} must be a number, got a Value (use {name}.data for its number)")
-    if isinstance(value, np.ndarray) and value.size == 1 and value.ndim <= 2:
-        value = value.reshape(()).item()
-    if not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number (int or float), got {type(value).__name__}: {value!r:.60}")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {x!r}")
-    return x
-
-
-def _array(name: str, value: object) -> np.ndarray:
-    """``value`` as a float64 ndarray of finite numbers, or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, Value):
-        raise TypeError(f"{name} must be an array of numbers, got a Value")
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError) as exc:  # ragged nested lists and the like
-        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__} ({exc})") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold real numbers, got dtype {arr.dtype} ({type(value).__name__}: {str(value)[:60]})"
-        )
-    arr = arr.astype(np.float64, copy=False)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} must be finite, got {float(arr[where])!r} at index {where}")
-    return arr
-
-
-def _column(name: str, value: object, n: int | None = None, why: str = "") -> np.ndarray:
-    """A vector given as shape (n,) or (n, 1), returned as shape (n,); ``why`` says where n comes from."""
-    arr = _array(name, value)
-    shape = arr.shape
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1 or arr.shape[0] == 0:
-        want = "(n, 1) or (n,)" if n is None else f"({n}, 1) or ({n},)"
-        raise ValueError(f"{name} must be a vector of shape {want}, got shape {shape}")
-    if n is not None and arr.shape[0] != n:
-        raise ValueError(f"{name} must have n = {n} entries (shape ({n}, 1)){why}, got shape {shape}")
-    return arr
-
-
-def _label(name: str, value: object) -> float:
-    y = _real(name, value)
-    if y not in (0.0, 1.0):
-        raise ValueError(f"{name} must be a label 0 or 1, got {y!r}")
-    return y
-
-
 def _samples(X: object, Y: object, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Check X (n, m) and Y (1, m) with labels in {0, 1}; return them as float64."""
     Xa = _array("X", X)
     if Xa.ndim != 2:
-        raise ValueError(f"X must have shape (n, m) with samples as columns, got shape {Xa.shape}")
+        raise InputError(f"X must have shape (n, m) with samples as columns, got shape {Xa.shape}")
     if n is not None and Xa.shape[0] != n:
-        raise ValueError(f"X must have n = {n} rows (one per feature, samples as columns), got shape {Xa.shape}")
+        raise InputError(f"X must have n = {n} rows (one per feature, samples as columns), got shape {Xa.shape}")
     m = Xa.shape[1]
     if m == 0 or Xa.shape[0] == 0:
-        raise ValueError(f"X must hold at least one sample and one feature, got shape {Xa.shape}")
+        raise InputError(f"X must hold at least one sample and one feature, got shape {Xa.shape}")
     Ya = _array("Y", Y)
     if Ya.shape != (1, m):
-        raise ValueError(f"Y must have shape (1, m) = (1, {m}) to match X of shape {Xa.shape}, got shape {Ya.shape}")
-    bad = (Ya != 0.0) & (Ya != 1.0)
-    if bad.any():
-        i = int(np.argwhere(bad)[0][1])
-        raise ValueError(f"Y must hold labels 0 or 1, got {float(Ya[0, i])!r} at column {i}")
-    return Xa, Ya
+        raise InputError(f"Y must have shape (1, m) = (1, {m}) to match X of shape {Xa.shape}, got shape {Ya.shape}")
+    return Xa, validation.labels("Y", Ya)
+
+
+def _array(name: str, value: object) -> np.ndarray:
+    """``value`` as a float64 array of finite numbers."""
+    return validation.finite(name, validation.array(name, value).astype(np.float64, copy=False))
 
 
 # ---------------------------------------------------------------- the graph of one sample
@@ -142,10 +90,10 @@ def one_sample(
     Returns the named nodes: "w1".., "x1".., "b", "y", "z", "a", "L".  Call
     ``nodes["L"].backward()`` to get dz = a − y, dwⱼ = xⱼ·dz, db = dz in their ``grad``.
     """
-    xs = _column("x", x)
-    ws = _column("w", w, xs.shape[0])
-    b_num = _real("b", b)
-    y_num = _label("y", y)
+    xs = validation.vector("x", x)
+    ws = validation.vector("w", w, xs.shape[0])
+    b_num = validation.real("b", b)
+    y_num = validation.label("y", y)
     w_nodes = [Value(v, f"w{j}") for j, v in enumerate(ws.tolist(), 1)]
     x_nodes = [Value(v, f"x{j}") for j, v in enumerate(xs.tolist(), 1)]
     nodes: dict[str, Value] = {node.label: node for node in (*w_nodes, *x_nodes)}
@@ -175,7 +123,7 @@ def one_sample(
 # ---------------------------------------------------------------- the model
 
 
-class LogisticRegression:
+class LogisticRegression(Module):
     """Logistic regression as a one-neuron network on the ``Value`` graph.
 
     ``w`` is a list of n leaves labelled w1..wn and ``b`` a leaf labelled "b", all 0.0
@@ -184,17 +132,14 @@ class LogisticRegression:
     """
 
     def __init__(self, n: int) -> None:
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"n (the number of features) must be an int, got {type(n).__name__}: {n!r:.60}")
-        if n < 1:
-            raise ValueError(f"n (the number of features) must be at least 1, got {n}")
-        self.w: list[Value] = [Value(0.0, f"w{j}") for j in range(1, int(n) + 1)]
+        n = validation.count("n (the number of features)", n)
+        self.w: list[Value] = [Value(0.0, f"w{j}") for j in range(1, n + 1)]
         self.b: Value = Value(0.0, "b")
 
     @classmethod
     def from_params(cls, w: ArrayLike, b: float) -> LogisticRegression:
         """A model with the given w (shape (n, 1) or (n,)) and b (a number)."""
-        ws = _column("w", w)
+        ws = validation.vector("w", w)
         model = cls(ws.shape[0])
         model.set_params(ws, b)
         return model
@@ -206,8 +151,8 @@ class LogisticRegression:
 
     def set_params(self, w: ArrayLike, b: float) -> None:
         """Set w (shape (n, 1) or (n,)) and b in place, keeping the same leaves."""
-        ws = _column("w", w, self.n)
-        b_num = _real("b", b)
+        ws = validation.vector("w", w, self.n)
+        b_num = validation.real("b", b)
         for p, v in zip(self.w, ws.tolist()):
             p.data = v
         self.b.data = b_num
@@ -215,11 +160,6 @@ class LogisticRegression:
     def parameters(self) -> list[Value]:
         """[w1, …, wn, b]: the leaves gradient descent updates."""
         return [*self.w, self.b]
-
-    def zero_grad(self) -> None:
-        """Set the gradient of every parameter to 0 (leaf gradients accumulate across backward calls)."""
-        for p in self.parameters():
-            p.grad = 0.0
 
     def get_weights(self) -> tuple[np.ndarray, float]:
         """(w, b): w a float64 array of shape (n, 1), b a float (copies, not the leaves)."""
@@ -263,11 +203,11 @@ class LogisticRegression:
     def loss(self, x: ArrayLike, y: float, *, stable: bool = True, literal: bool = False) -> Value:
         """L(a, y) of one sample x (shape (n,) or (n, 1)) on the graph of this model's w and b.
 
-        ``stable=True``: the fused softplus(z) − y·z; ``stable=False``: the literal
+        ``stable=True``: the fused y·softplus(−z) + (1 − y)·softplus(z); ``stable=False``: the literal
         −(y log a + (1 − y) log(1 − a)).  ``literal=True`` builds one product node per wⱼxⱼ.
         """
-        xs = _column("x", x, self.n)
-        L = self._loss(xs.tolist(), _label("y", y), stable, literal)
+        xs = validation.vector("x", x, self.n)
+        L = self._loss(xs.tolist(), validation.label("y", y), stable, literal)
         L.label = "L"
         return L
 
@@ -294,6 +234,10 @@ class LogisticRegression:
     ) -> list[float]:
         """Gradient descent: w := w − α ∂J/∂w, b := b − α ∂J/∂b, with ∂J from ``backward()``.
 
+        Each iteration builds J, zeroes the gradients, runs ``backward()`` and takes one
+        ``step`` (``module.gradient_descent_step``); a step that leaves the finite numbers
+        raises ``DivergenceError``, an ``OverflowError``.
+
         ``engine="tape"`` replays the graph of one sample over all m at once (``tape.fit_logistic``):
         the same costs, in a fraction of the time (stable loss only).
 
@@ -301,15 +245,10 @@ class LogisticRegression:
         0, 100, 200, … are ``vectorized.optimize``'s costs).  ``callback(i, cost)`` is
         called after step i.  The parameters keep the gradients of the last step.
         """
-        if isinstance(num_iterations, bool) or not isinstance(num_iterations, numbers.Integral):
-            raise TypeError(f"num_iterations must be an int, got {type(num_iterations).__name__}: {num_iterations!r}")
-        if num_iterations < 0:
-            raise ValueError(f"num_iterations must be >= 0, got {num_iterations}")
-        alpha = _real("learning_rate", learning_rate)
-        if alpha <= 0.0:
-            raise ValueError(f"learning_rate must be > 0, got {alpha!r}")
+        num_iterations = validation.count("num_iterations", num_iterations, 0)
+        alpha = validation.learning_rate(learning_rate)
         if callback is not None and not callable(callback):
-            raise TypeError(f"callback must be callable as callback(i, cost), got {type(callback).__name__}")
+            raise InputTypeError(f"callback must be callable as callback(i, cost), got {validation.describe(callback)}")
         Xa, Ya = _samples(X, Y, self.n)
         if engine not in ("value", "tape"):
             raise ValueError(f"engine must be 'value' or 'tape', got {engine!r}")
@@ -320,23 +259,15 @@ class LogisticRegression:
 
             return fit_logistic(self.w, self.b, Xa, Ya, int(num_iterations), alpha, callback)
         columns, labels = self._columns(Xa), Ya[0].tolist()
-        params = self.parameters()
         costs: list[float] = []
-        for i in range(int(num_iterations)):
+        for i in range(num_iterations):
             with gc_paused():  # the graph is acyclic: reference counting frees it
                 J = self._cost(columns, labels, stable, literal)
                 self.zero_grad()
                 J.backward()
                 costs.append(J.data)
                 del J  # free the graph before the next one is built
-            with no_grad():
-                for p in params:
-                    p.data -= alpha * p.grad
-                    if not math.isfinite(p.data):
-                        raise OverflowError(
-                            f"gradient descent diverged at iteration {i}: {p.label} = {p.data!r} "
-                            f"(learning_rate {alpha!r} is too large)"
-                        )
+            self.step(alpha)  # raises DivergenceError (an OverflowError) if a parameter stops being finite
             if callback is not None:
                 callback(i, costs[-1])
         return costs
@@ -345,7 +276,7 @@ class LogisticRegression:
         """a = σ(wᵀx + b) for every column of X (shape (n, m)); returns shape (1, m)."""
         Xa = _array("X", X)
         if Xa.ndim != 2 or Xa.shape[0] != self.n or Xa.shape[1] == 0:
-            raise ValueError(f"X must have shape (n, m) = ({self.n}, m) with m >= 1, got shape {Xa.shape}")
+            raise InputError(f"X must have shape (n, m) = ({self.n}, m) with m >= 1, got shape {Xa.shape}")
         with no_grad():
             a = [self._z(x, False).sigmoid().data for x in self._columns(Xa)]
         return np.array([a], dtype=np.float64)
@@ -373,8 +304,8 @@ def explicit_loop(w: ArrayLike, b: float, X: ArrayLike, Y: ArrayLike) -> tuple[d
     """
     Xa, Ya = _samples(X, Y)
     n, m = Xa.shape
-    w_list = _column("w", w, n, f" to match X of shape {Xa.shape}").tolist()
-    b_num = _real("b", b)
+    w_list = validation.vector("w", w, n, f" to match X of shape {Xa.shape}").tolist()
+    b_num = validation.real("b", b)
     x_rows: list[list[float]] = Xa.tolist()  # x_rows[j][i] is feature j of sample i
     y_row: list[float] = Ya[0].tolist()
 

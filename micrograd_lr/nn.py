@@ -17,7 +17,10 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Union
 
-from .engine import Value, dot, no_grad, vsum
+from . import validation
+from .engine import Value, dot, vsum
+from .module import Module
+from .validation import InputError, InputTypeError
 
 __all__ = [
     "ACTIVATIONS",
@@ -48,25 +51,11 @@ def _rng(seed: Seed) -> random.Random:
     if seed is None:
         return random.Random(0)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int or a random.Random, got {type(seed).__name__}: {seed!r:.60}")
+        raise InputTypeError(f"seed must be an int or a random.Random, got {validation.describe(seed)}")
     return random.Random(int(seed))
 
 
-def _count(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r:.60}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return int(value)
-
-
-def _activation(value: object) -> str:
-    if value not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(map(repr, ACTIVATIONS))}, got {value!r}")
-    return str(value)
-
-
-class Neuron:
+class Neuron(Module):
     """One unit: g(w₁x₁ + … + wₙxₙ + b) with g ReLU, tanh or linear.
 
     Weights start uniform in [−1/√n, 1/√n] from the seeded generator, b at 0.
@@ -74,10 +63,10 @@ class Neuron:
     """
 
     def __init__(self, nin: int, activation: str = "relu", *, seed: Seed = None, name: str = "") -> None:
-        nin = _count("nin", nin)
-        self.activation = _activation(activation)
+        nin = validation.count("nin", nin)
+        self.activation = validation.choice("activation", activation, ACTIVATIONS)
         if not isinstance(name, str):
-            raise TypeError(f"name must be a str, got {type(name).__name__}")
+            raise InputTypeError(f"name must be a str, got {validation.describe(name)}")
         rng = _rng(seed)
         scale = 1.0 / math.sqrt(nin)
         self.w: list[Value] = [Value(rng.uniform(-scale, scale), f"{name}w{j}") for j in range(1, nin + 1)]
@@ -92,7 +81,7 @@ class Neuron:
     def __call__(self, x: Input) -> Value:
         """g(z) with z = wᵀx + b: one ``dot`` node, then b, then the activation."""
         if len(x) != self.nin:
-            raise ValueError(f"x must have {self.nin} inputs for this neuron, got {len(x)}")
+            raise InputError(f"x must have {self.nin} inputs for this neuron, got {len(x)}")
         z = dot(self.w, x) + self.b
         if self.activation == "relu":
             return z.relu()
@@ -104,20 +93,15 @@ class Neuron:
         """[w₁, …, wₙ, b]."""
         return [*self.w, self.b]
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0."""
-        for p in self.parameters():
-            p.grad = 0.0
-
     def __repr__(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r})"
 
 
-class Layer:
+class Layer(Module):
     """A dense layer: nout neurons that all read the same n inputs."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", *, seed: Seed = None, name: str = "") -> None:
-        nout = _count("nout", nout)
+        nout = validation.count("nout", nout)
         rng = _rng(seed)
         self.neurons = [
             Neuron(nin, activation, seed=rng, name=f"{name}n{k}." if name or nout > 1 else name)
@@ -139,15 +123,11 @@ class Layer:
     def parameters(self) -> list[Value]:
         return [p for neuron in self.neurons for p in neuron.parameters()]
 
-    def zero_grad(self) -> None:
-        for p in self.parameters():
-            p.grad = 0.0
-
     def __repr__(self) -> str:
         return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.neurons[0].activation!r})"
 
 
-class MLP:
+class MLP(Module):
     """Dense layers one after another: nin → nouts[0] → … → nouts[−1].
 
     Hidden layers use ``activation``; the last layer uses ``output_activation``
@@ -163,12 +143,12 @@ class MLP:
         *,
         seed: Seed = None,
     ) -> None:
-        nin = _count("nin", nin)
+        nin = validation.count("nin", nin)
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or len(nouts) == 0:
-            raise TypeError(f"nouts must be a non-empty sequence of layer sizes, got {nouts!r:.60}")
-        sizes = [nin, *(_count(f"nouts[{i}]", s) for i, s in enumerate(nouts))]
-        _activation(activation)
-        _activation(output_activation)
+            raise InputTypeError(f"nouts must be a non-empty sequence of layer sizes, got {validation.describe(nouts)}")
+        sizes = [nin, *(validation.count(f"nouts[{i}]", s) for i, s in enumerate(nouts))]
+        validation.choice("activation", activation, ACTIVATIONS)
+        validation.choice("output_activation", output_activation, ACTIVATIONS)
         rng = _rng(seed)
         last = len(nouts) - 1
         self.layers = [
@@ -189,7 +169,7 @@ class MLP:
     def __call__(self, x: Input) -> list[Value]:
         """The outputs of the last layer (a list, one Value per output unit)."""
         if len(x) != self.nin:
-            raise ValueError(f"x must have {self.nin} inputs for this network, got {len(x)}")
+            raise InputError(f"x must have {self.nin} inputs for this network, got {len(x)}")
         out: list[Value] | Input = x
         for layer in self.layers:
             out = layer(out)
@@ -197,10 +177,6 @@ class MLP:
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]
-
-    def zero_grad(self) -> None:
-        for p in self.parameters():
-            p.grad = 0.0
 
     def __repr__(self) -> str:
         sizes = [self.nin, *(layer.nout for layer in self.layers)]
@@ -224,7 +200,7 @@ def house_price_data(m: int = 64, *, seed: int = 0) -> tuple[list[list[float]], 
     school quality (zip code and wealth), plus a little noise: the hidden units the text
     draws between the inputs and the price.
     """
-    m = _count("m", m)
+    m = validation.count("m", m)
     rng = _rng(seed)
     X: list[list[float]] = [[], [], [], []]
     y: list[float] = []
@@ -247,14 +223,14 @@ def mse(net: Callable[[Input], list[Value]], X: Sequence[Sequence[float]], y: Se
     """J = (1/m) Σᵢ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)² over the columns of X (shape (n, m)), one output unit."""
     m = len(y)
     if m == 0:
-        raise ValueError("y must hold at least one target, got none")
+        raise InputError("y must hold at least one target, got none")
     if any(len(row) != m for row in X):
-        raise ValueError(f"X must have shape (n, m) with m = len(y) = {m}, got rows of lengths {[len(r) for r in X]}")
+        raise InputError(f"X must have shape (n, m) with m = len(y) = {m}, got rows of lengths {[len(r) for r in X]}")
     errors = []
     for i in range(m):
         out = net([row[i] for row in X])
         if len(out) != 1:
-            raise ValueError(f"mse needs a network with one output, got {len(out)}")
+            raise InputError(f"mse needs a network with one output, got {len(out)}")
         errors.append((out[0] - y[i]) ** 2)
     return vsum(errors) / m
 
@@ -268,22 +244,20 @@ def fit_mse(
     *,
     callback: Callable[[int, float], object] | None = None,
 ) -> list[float]:
-    """Gradient descent on the mean squared error: θ := θ − α ∂J/∂θ; returns J at every iteration."""
-    if isinstance(num_iterations, bool) or not isinstance(num_iterations, numbers.Integral) or num_iterations < 0:
-        raise ValueError(f"num_iterations must be an int >= 0, got {num_iterations!r}")
-    if not isinstance(learning_rate, numbers.Real) or not 0.0 < float(learning_rate) < math.inf:
-        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
-    alpha = float(learning_rate)
-    params = net.parameters()
+    """Gradient descent on the mean squared error: θ := θ − α ∂J/∂θ; returns J at every iteration.
+
+    Each iteration runs ``backward()`` on J and takes one ``net.step(α)``; a step that leaves
+    the finite numbers raises ``DivergenceError``, an ``OverflowError``.
+    """
+    num_iterations = validation.count("num_iterations", num_iterations, 0)
+    alpha = validation.learning_rate(learning_rate)
     costs: list[float] = []
-    for i in range(int(num_iterations)):
+    for i in range(num_iterations):
         J = mse(net, X, y)
         net.zero_grad()
         J.backward()
         costs.append(J.data)
-        with no_grad():
-            for p in params:
-                p.data -= alpha * p.grad
+        net.step(alpha)
         if callback is not None:
             callback(i, costs[-1])
     return costs

@@ -46,6 +46,14 @@ class Op:
     (``"k"``, ``"y"``), and ``picture`` is how a drawing writes the operation
     with that constant filled in (``"^{k}"``); ``function`` is the name under
     which the expression parser offers a one-input operation (``"exp"``).
+
+    ``expr`` and ``expr_local`` say ``forward`` and ``local`` again in a small
+    expression language that both Python and the step-through page (JavaScript)
+    evaluate: numbers, ``+ - * /``, brackets, the inputs ``a``, ``b`` (or the list
+    ``xs`` and the input's index ``i`` for rows with any number of inputs, whose
+    ``expr_local`` is one expression for every input), the constant ``k`` (or its
+    name), ``out``, and the functions listed in ``stepper.FUNCTIONS``.  The tests
+    hold them equal to ``forward`` and ``local`` for every row.
     """
 
     name: str
@@ -59,6 +67,8 @@ class Op:
     function: str = ""
     array_forward: Callable[[Any, Any], Any] = lambda xs, k: _no_array_form()
     array_local: Callable[[Any, Any, Any], Any] = lambda xs, out, k: _no_array_form()
+    expr: str = ""
+    expr_local: tuple[str, ...] = ()
 
     def text(self, constant: Any, fmt: Callable[[float], str] = repr) -> str:
         """The operation as a picture writes it: ``^2`` for ``a ** 2``, else its symbol."""
@@ -160,7 +170,10 @@ def _d_powk(xs: Floats, out: float, k: float) -> tuple[float]:
         return (0.0,)
     if x == 0.0 and k < 1.0:
         raise ZeroDivisionError(f"powk: the derivative of x ** {_fmt(k)} is infinite at x = 0.0")
-    return (k * x ** (k - 1.0),)
+    try:
+        return (k * x ** (k - 1.0),)
+    except OverflowError:
+        raise OverflowError(f"powk: the derivative k·x^(k−1) of x ** {_fmt(k)} overflows at x = {_fmt(x)}") from None
 
 
 def _d_log(xs: Floats, out: float, k: None) -> tuple[float]:
@@ -226,6 +239,7 @@ ADD = Op(
     local=lambda xs, out, k: (1.0, 1.0),
     array_forward=lambda xs, k: xs[0] + xs[1],
     array_local=lambda xs, out, k: (1.0, 1.0),
+    expr="a + b", expr_local=("1", "1"),
 )
 SUB = Op(
     name="sub", symbol="−", formula="a − b", derivative="∂/∂a = 1, ∂/∂b = −1",
@@ -233,6 +247,7 @@ SUB = Op(
     local=lambda xs, out, k: (1.0, -1.0),
     array_forward=lambda xs, k: xs[0] - xs[1],
     array_local=lambda xs, out, k: (1.0, -1.0),
+    expr="a - b", expr_local=("1", "-1"),
 )
 MUL = Op(
     name="mul", symbol="×", formula="a · b", derivative="∂/∂a = b, ∂/∂b = a",
@@ -240,6 +255,7 @@ MUL = Op(
     local=lambda xs, out, k: (xs[1], xs[0]),
     array_forward=lambda xs, k: xs[0] * xs[1],
     array_local=lambda xs, out, k: (xs[1], xs[0]),
+    expr="a * b", expr_local=("b", "a"),
 )
 DIV = Op(
     name="div", symbol="÷", formula="a / b", derivative="∂/∂a = 1/b, ∂/∂b = −a/b²",
@@ -247,6 +263,7 @@ DIV = Op(
     local=lambda xs, out, k: (1.0 / xs[1], -out / xs[1]),
     array_forward=lambda xs, k: xs[0] / xs[1],
     array_local=lambda xs, out, k: (1.0 / xs[1], -out / xs[1]),
+    expr="a / b", expr_local=("1 / b", "-out / b"),
 )
 POW = Op(
     name="pow", symbol="^", formula="a ** b", derivative="∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln(a)",
@@ -254,6 +271,7 @@ POW = Op(
     local=_d_pow,
     array_forward=lambda xs, k: xs[0] ** xs[1],
     array_local=lambda xs, out, k: (xs[1] * out / xs[0], out * np.log(xs[0])),
+    expr="pow(a, b)", expr_local=("b * out / a", "out * log(a)"),
 )
 NEG = Op(
     name="neg", symbol="−", formula="−a", derivative="∂/∂a = −1",
@@ -261,6 +279,7 @@ NEG = Op(
     local=lambda xs, out, k: (-1.0,),
     array_forward=lambda xs, k: -xs[0],
     array_local=lambda xs, out, k: (-1.0,),
+    expr="-a", expr_local=("-1",),
 )
 POWK = Op(
     name="powk", symbol="^k", formula="a ** k", derivative="∂/∂a = k·a^(k−1)",
@@ -269,6 +288,7 @@ POWK = Op(
     array_forward=lambda xs, k: xs[0] ** k,
     array_local=_array_powk_local,
     constant="k", picture="^{k}",
+    expr="pow(a, k)", expr_local=("k * pow(a, k - 1)",),
 )
 EXP = Op(
     name="exp", symbol="exp", formula="exp(a)", derivative="∂/∂a = exp(a)",
@@ -277,6 +297,7 @@ EXP = Op(
     array_forward=lambda xs, k: np.exp(xs[0]),
     array_local=lambda xs, out, k: (out,),
     function="exp",
+    expr="exp(a)", expr_local=("out",),
 )
 LOG = Op(
     name="log", symbol="log", formula="log(a)", derivative="∂/∂a = 1/a",
@@ -285,6 +306,7 @@ LOG = Op(
     array_forward=lambda xs, k: np.log(xs[0]),
     array_local=lambda xs, out, k: (1.0 / xs[0],),
     function="log",
+    expr="log(a)", expr_local=("1 / a",),
 )
 TANH = Op(
     name="tanh", symbol="tanh", formula="tanh(a)", derivative="∂/∂a = 1 − tanh²(a)",
@@ -293,6 +315,7 @@ TANH = Op(
     array_forward=lambda xs, k: np.tanh(xs[0]),
     array_local=lambda xs, out, k: (1.0 - out * out,),
     function="tanh",
+    expr="tanh(a)", expr_local=("1 - out * out",),
 )
 SIGMOID = Op(
     name="sigmoid", symbol="σ", formula="σ(a) = 1/(1 + e^−a)", derivative="∂/∂a = σ(a)(1 − σ(a))",
@@ -301,6 +324,7 @@ SIGMOID = Op(
     array_forward=lambda xs, k: _array_sigmoid(xs[0]),
     array_local=lambda xs, out, k: (out * (1.0 - out),),
     function="sigmoid",
+    expr="sigmoid(a)", expr_local=("out * (1 - out)",),
 )
 RELU = Op(
     name="relu", symbol="ReLU", formula="max(0, a)", derivative="∂/∂a = 1 if a > 0 else 0",
@@ -309,6 +333,7 @@ RELU = Op(
     array_forward=lambda xs, k: np.where(xs[0] > 0.0, xs[0], 0.0),
     array_local=lambda xs, out, k: (np.where(xs[0] > 0.0, 1.0, 0.0),),
     function="relu",
+    expr="max(0, a)", expr_local=("step(a)",),
 )
 XENT = Op(
     name="xent", symbol="L", formula="L(σ(a), y) = y·softplus(−a) + (1 − y)·softplus(a)",
@@ -318,6 +343,7 @@ XENT = Op(
     array_forward=lambda xs, y: y * _array_softplus(-xs[0]) + (1.0 - y) * _array_softplus(xs[0]),
     array_local=lambda xs, out, y: (_array_sigmoid(xs[0]) - y,),
     constant="y", picture="L (y={y})",
+    expr="y * softplus(-a) + (1 - y) * softplus(a)", expr_local=("sigmoid(a) - y",),
 )
 SUM = Op(
     name="sum", symbol="Σ", formula="a₁ + … + aₙ", derivative="∂/∂aᵢ = 1",
@@ -325,6 +351,7 @@ SUM = Op(
     local=lambda xs, out, k: (1.0,) * len(xs),
     array_forward=lambda xs, k: np.sum(xs, axis=0),
     array_local=lambda xs, out, k: np.ones(np.shape(xs)),
+    expr="sum(xs)", expr_local=("1",),
 )
 DOT = Op(
     name="dot", symbol="·", formula="w₁x₁ + … + wₙxₙ", derivative="∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ",
@@ -333,6 +360,7 @@ DOT = Op(
     array_forward=_array_dot,
     array_local=_array_dot_local,
     constant="x",
+    expr="dot(xs, k)", expr_local=("partner(xs, k, i)",),
 )
 
 TABLE: dict[str, Op] = {

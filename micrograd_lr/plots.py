@@ -1,7 +1,7 @@
 """Matplotlib figures of the text's ideas: sigmoid, cross-entropy, cost curve, cat → vector, gradient descent.
 
-Every function returns a ``matplotlib.figure.Figure`` built without pyplot (no
-global state, nothing shown); ``save_svg`` writes one as reproducible SVG.
+Every ``*_figure`` function returns a ``matplotlib.figure.Figure`` built without pyplot
+(no global state, nothing shown); ``save_figure_svg`` writes one as reproducible SVG.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from . import validation
+from .validation import InputError
 from .vectorized import sigmoid as _sigma  # σ(z) on arrays, stable for large |z|
 
 __all__ = [
     "SVG_HASH_SALT",
-    "cat_to_vector",
-    "cost_curve",
-    "cross_entropy",
-    "gradient_descent",
-    "save_svg",
-    "sigmoid",
+    "cat_to_vector_figure",
+    "cost_curve_figure",
+    "cross_entropy_figure",
+    "gradient_descent_figure",
+    "save_figure_svg",
+    "sigmoid_figure",
 ]
 
 SVG_HASH_SALT = "micrograd-lr"
@@ -43,7 +45,7 @@ def _superscript(n: int) -> str:
     return str(n).translate(_SUP)
 
 
-def save_svg(fig: Figure, path: str | Path) -> Path:
+def save_figure_svg(fig: Figure, path: str | Path) -> Path:
     """Write ``fig`` to ``path`` as SVG: no date, fixed ids, text kept as text; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,10 +54,10 @@ def save_svg(fig: Figure, path: str | Path) -> Path:
     return path
 
 
-def sigmoid(z_min: float = -8.0, z_max: float = 8.0) -> Figure:
+def sigmoid_figure(z_min: float = -8.0, z_max: float = 8.0) -> Figure:
     """σ(z) = 1 / (1 + e⁻ᶻ): the output a = ŷ of logistic regression lies in (0, 1), σ(0) = 0.5."""
     if not z_min < z_max:
-        raise ValueError(f"z_min must be less than z_max, got z_min={z_min!r}, z_max={z_max!r}")
+        raise InputError(f"z_min must be less than z_max, got z_min={z_min!r}, z_max={z_max!r}")
     fig = Figure(figsize=(6.4, 4.0), layout="constrained")
     ax = fig.subplots()
     z = np.linspace(z_min, z_max, 401)
@@ -91,7 +93,7 @@ def _costs_1d(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xent, sq
 
 
-def cross_entropy() -> Figure:
+def cross_entropy_figure() -> Figure:
     """L(ŷ, y) = −(y log ŷ + (1 − y) log(1 − ŷ)) for y = 1 and y = 0, and why logistic regression uses it.
 
     Left: the loss against a = ŷ; a confident mistake (ŷ near 0 when y = 1) costs a lot.
@@ -162,17 +164,15 @@ def cross_entropy() -> Figure:
     return fig
 
 
-def cost_curve(
+def cost_curve_figure(
     costs: Sequence[float], every: int = 100, *, learning_rate: float | None = None, title: str | None = None
 ) -> Figure:
     """The cost J(w, b) after every ``every`` iterations of gradient descent (costs[i] at iteration i·every)."""
-    values = np.asarray(costs, dtype=float)
+    values = validation.array("costs", costs, "a non-empty sequence of numbers").astype(np.float64)
     if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"costs must be a non-empty sequence of numbers, got shape {values.shape}")
-    if not np.all(np.isfinite(values)):
-        raise ValueError("costs must be finite numbers")
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-        raise ValueError(f"every must be a positive int (iterations between two costs), got {every!r}")
+        raise InputError(f"costs must be a non-empty sequence of numbers, got shape {values.shape}")
+    validation.finite("costs", values)
+    every = validation.count("every (iterations between two costs)", every)
     fig = Figure(figsize=(6.4, 4.0), layout="constrained")
     ax = fig.subplots()
     iterations = np.arange(values.size) * every
@@ -197,16 +197,16 @@ def cost_curve(
     return fig
 
 
-def cat_to_vector(image: np.ndarray, *, title: str = "cat") -> Figure:
+def cat_to_vector_figure(image: np.ndarray, *, title: str = "cat") -> Figure:
     """A 64×64×3 picture beside its feature vector x ∈ R^12288 (= 64·64·3), as the text unrolls it.
 
     x lists the picture's numbers row by row, and for each pixel its red, green and blue values.
     """
     img = np.asarray(image)
     if img.ndim != 3 or img.shape[2] != 3:
-        raise ValueError(f"image must have shape (height, width, 3), got {img.shape}")
+        raise InputError(f"image must have shape (height, width, 3), got {img.shape}")
     if img.dtype != np.uint8:
-        raise ValueError(f"image must hold uint8 pixel values 0..255, got dtype {img.dtype}")
+        raise InputError(f"image must hold uint8 pixel values 0..255, got dtype {img.dtype}")
     h, w_, _ = img.shape
     x = img.reshape(-1)
     n = x.size
@@ -247,7 +247,7 @@ def cat_to_vector(image: np.ndarray, *, title: str = "cat") -> Figure:
     return fig
 
 
-def gradient_descent(
+def gradient_descent_figure(
     J: Callable[[np.ndarray], np.ndarray] | None = None,
     dJ: Callable[[float], float] | None = None,
     *,
@@ -261,11 +261,9 @@ def gradient_descent(
     By default J(w) = (w − 2)² + 1 (dJ/dw = 2(w − 2)); pass J (vectorized) and dJ for another one.
     """
     if (J is None) != (dJ is None):
-        raise ValueError("pass both J and dJ, or neither")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
-    if not learning_rate > 0.0:
-        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+        raise InputError("pass both J and dJ, or neither")
+    steps = validation.count("steps", steps)
+    learning_rate = validation.learning_rate(learning_rate)
     cost: Callable[[np.ndarray], np.ndarray] = J if J is not None else (lambda w: (w - 2.0) ** 2 + 1.0)
     slope: Callable[[float], float] = dJ if dJ is not None else (lambda w: 2.0 * (w - 2.0))
 

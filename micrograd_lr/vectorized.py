@@ -13,16 +13,18 @@ and ``LogisticRegressionGD`` wraps them as a scikit-learn style estimator.
 
 The working precision is X's: float32 X keeps w, A, dZ and the gradients in
 float32; any other numeric X (integers, bool, float64) is computed in float64.
-This module imports nothing else of micrograd_lr.
+This module imports nothing else of micrograd_lr but ``validation`` (NumPy only).
 """
 
 from __future__ import annotations
 
-import numbers
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from . import validation
+from .validation import InputError, InputTypeError
 
 __all__ = [
     "LogisticRegressionGD",
@@ -62,12 +64,12 @@ def sigmoid(z: Any) -> Any:
     float32 stays float32; integers and bool are computed in float64.
     """
     if isinstance(z, (bool, np.bool_)):
-        raise TypeError(f"z must be a real number or a numeric array, got bool {z!r}")
+        raise InputTypeError(f"z must be a real number or a numeric array, got bool {z!r}")
     arr = np.asarray(z)
     if arr.dtype.kind in "iub":
         arr = arr.astype(np.float64)
     elif arr.dtype.kind != "f":
-        raise TypeError(f"z must be a real number or a numeric array, got {_describe(z)}")
+        raise InputTypeError(f"z must be a real number or a numeric array, got {validation.describe(z)}")
     out = _sigmoid_array(np.atleast_1d(arr)).reshape(arr.shape)
     if arr.ndim == 0 and not isinstance(z, np.ndarray):
         return out[()]  # a NumPy scalar (np.float64 is a float)
@@ -77,33 +79,9 @@ def sigmoid(z: Any) -> Any:
 # ----------------------------------------------------------------------------- validation
 
 
-def _describe(value: object) -> str:
-    """A short account of what came in, for error messages."""
-    if value is None:
-        return "None"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    return f"{type(value).__name__} {value!r}"[:120]
-
-
 def _as_array(name: str, value: object, expected: str) -> np.ndarray:
-    """value as an ndarray of real numbers, or a TypeError/ValueError naming ``name``."""
-    if value is None:
-        raise TypeError(f"{name} must be a numeric array of shape {expected}, got None")
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a numeric array of shape {expected}, got {_describe(value)}")
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{name} must be a numeric array of shape {expected}, got a ragged sequence ({exc})") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold real numbers (float, int or bool), got dtype {arr.dtype}; expected a numeric array "
-            f"of shape {expected}"
-        )
-    return arr
+    """value as an ndarray of real numbers, not converted (see ``validation.array``)."""
+    return validation.array(name, value, f"a numeric array of shape {expected}")
 
 
 def _working_dtype(X: np.ndarray) -> np.dtype[Any]:
@@ -111,121 +89,45 @@ def _working_dtype(X: np.ndarray) -> np.dtype[Any]:
     return np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
 
 
-def _check_finite(name: str, arr: np.ndarray) -> None:
-    if arr.dtype.kind == "f":
-        finite = np.isfinite(arr)
-        if not finite.all():
-            bad = np.argwhere(~finite)
-            where = tuple(int(i) for i in bad[0])
-            raise ValueError(
-                f"{name} contains {len(bad)} NaN or infinite value(s), "
-                f"the first {float(arr[where])!r} at index {where}; expected finite numbers"
-            )
-
-
-def _check_labels(name: str, arr: np.ndarray) -> None:
-    ok = (arr == 0) | (arr == 1)
-    if not ok.all():
-        found = np.unique(arr[~ok])[:5]
-        raise ValueError(f"{name} must hold labels 0 or 1 only, got {found.tolist()} among its values")
-
-
-def _as_bias(name: str, value: object) -> float:
-    if isinstance(value, (bool, np.bool_)) or not (
-        isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0)
-    ):
-        raise TypeError(f"{name} must be a real number (a Python float), got {_describe(value)}")
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a real number (a Python float), got {_describe(value)}")
-    b = float(arr)
-    if not np.isfinite(b):
-        raise ValueError(f"{name} must be a finite number, got {b!r}")
-    return b
-
-
-class _Checked(NamedTuple):
-    X: np.ndarray
-    Y: np.ndarray | None
-    w: np.ndarray | None
-    b: float | None
-
-
-def _validate(
-    X: object,
-    Y: object = None,
-    w: object = None,
-    b: object = None,
-    *,
-    names: tuple[str, str] = ("X", "Y"),
-    need_Y: bool = False,
-    need_w: bool = False,
-    n: int | None = None,
-    n_from: str = "w",
-) -> _Checked:
-    """The one place where inputs are checked; returns X, Y and w in the working dtype (X's, see module doc).
-
-    X must be (n, m) finite numbers with n, m ≥ 1; Y (1, m) of labels 0/1; w (n, 1) finite; b a finite real.
-    ``n`` (when given) is the number of features X must have, as ``n_from`` has. X is not copied when it
-    already has the working dtype.
-    """
-    x_name, y_name = names
-    Xa = _as_array(x_name, X, "(n, m) with the samples as columns")
+def _samples(X: object, name: str = "X", *, n: int | None = None, n_from: str = "w") -> np.ndarray:
+    """X as (n, m) finite numbers with n, m ≥ 1, in the working dtype (X's, see the module doc); not copied
+    when it already has it.  ``n`` (when given) is the number of features X must have, as ``n_from`` has."""
+    Xa = _as_array(name, X, "(n, m) with the samples as columns")
     if Xa.ndim != 2:
-        raise ValueError(f"{x_name} must be 2-D of shape (n, m) with the samples as columns, got shape {Xa.shape}")
+        raise InputError(f"{name} must be 2-D of shape (n, m) with the samples as columns, got shape {Xa.shape}")
     n_x, m = Xa.shape
     if m == 0:
-        raise ValueError(f"{x_name} has m = 0 samples (shape {Xa.shape}); expected at least one sample (column)")
+        raise InputError(f"{name} has m = 0 samples (shape {Xa.shape}); expected at least one sample (column)")
     if n_x == 0:
-        raise ValueError(f"{x_name} has n = 0 features (shape {Xa.shape}); expected at least one feature (row)")
+        raise InputError(f"{name} has n = 0 features (shape {Xa.shape}); expected at least one feature (row)")
     if n is not None and n_x != n:
-        raise ValueError(f"{x_name} has {n_x} features (shape {Xa.shape}), expected n = {n} rows like {n_from}")
-    dtype = _working_dtype(Xa)
-    Xa = Xa.astype(dtype, copy=False)
-    _check_finite(x_name, Xa)
-
-    Ya = None
-    if need_Y:
-        Ya = _as_array(y_name, Y, f"(1, m) = (1, {m})")
-        if Ya.shape != (1, m):
-            hint = " (reshape it with .reshape(1, -1))" if Ya.shape in ((m,), (m, 1)) else ""
-            raise ValueError(
-                f"{y_name} must have shape (1, m) = (1, {m}) to match {x_name} of shape {Xa.shape}, "
-                f"got shape {Ya.shape}{hint}"
-            )
-        _check_labels(y_name, Ya)
-        Ya = Ya.astype(dtype, copy=False)
-
-    wa = None
-    bf = None
-    if need_w:
-        wa = _as_array("w", w, f"(n, 1) = ({n_x}, 1)")
-        if wa.shape != (n_x, 1):
-            raise ValueError(
-                f"w must have shape (n, 1) = ({n_x}, 1) to match {x_name} of shape {Xa.shape}, got shape {wa.shape}"
-            )
-        wa = wa.astype(dtype, copy=False)
-        _check_finite("w", wa)
-        bf = _as_bias("b", b)
-    return _Checked(Xa, Ya, wa, bf)
+        raise InputError(f"{name} has {n_x} features (shape {Xa.shape}), expected n = {n} rows like {n_from}")
+    return validation.finite(name, Xa.astype(_working_dtype(Xa), copy=False))
 
 
-def _check_int(name: str, value: object, low: int) -> int:
-    what = "a positive int" if low == 1 else f"an int ≥ {low}"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise TypeError(f"{name} must be {what}, got {_describe(value)}")
-    if int(value) < low:
-        raise ValueError(f"{name} must be {what}, got {int(value)}")
-    return int(value)
+def _labels_of(Y: object, X: np.ndarray, names: tuple[str, str] = ("X", "Y")) -> np.ndarray:
+    """Y as (1, m) labels 0/1 for the checked X (n, m), in X's dtype."""
+    x_name, y_name = names
+    m = X.shape[1]
+    Ya = _as_array(y_name, Y, f"(1, m) = (1, {m})")
+    if Ya.shape != (1, m):
+        hint = " (reshape it with .reshape(1, -1))" if Ya.shape in ((m,), (m, 1)) else ""
+        raise InputError(
+            f"{y_name} must have shape (1, m) = (1, {m}) to match {x_name} of shape {X.shape}, "
+            f"got shape {Ya.shape}{hint}"
+        )
+    return validation.labels(y_name, Ya).astype(X.dtype, copy=False)
 
 
-def _check_learning_rate(value: object) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"learning_rate must be a positive real number, got {_describe(value)}")
-    lr = float(value)
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"learning_rate must be a positive finite number, got {lr!r}")
-    return lr
+def _params_for(w: object, b: object, X: np.ndarray, x_name: str = "X") -> tuple[np.ndarray, float]:
+    """(w, b) for the checked X (n, m): w (n, 1) finite in X's dtype, b a finite float."""
+    n = X.shape[0]
+    wa = _as_array("w", w, f"(n, 1) = ({n}, 1)")
+    if wa.shape != (n, 1):
+        raise InputError(
+            f"w must have shape (n, 1) = ({n}, 1) to match {x_name} of shape {X.shape}, got shape {wa.shape}"
+        )
+    return validation.finite("w", wa.astype(X.dtype, copy=False)), validation.real("b", b)
 
 
 # ----------------------------------------------------------------------------- the course's functions
@@ -233,12 +135,12 @@ def _check_learning_rate(value: object) -> float:
 
 def initialize_with_zeros(dim: int) -> tuple[FloatArray, float]:
     """w = 0 of shape (dim, 1) in float64 and b = 0.0: the starting point of gradient descent."""
-    dim = _check_int("dim", dim, 1)
+    dim = validation.count("dim", dim, 1)
     return np.zeros((dim, 1), dtype=np.float64), 0.0
 
 
 def _cost(Z: FloatArray, S: FloatArray, inv_m: float) -> float:
-    """J = (1/m) Σ softplus(z) − y z, written as (1/m) Σ softplus((1 − 2y) z) for y ∈ {0, 1}: finite for any z."""
+    """J = (1/m) Σ softplus((1 − 2y) z), with S = 1 − 2Y: −log a for y = 1, −log(1 − a) for y = 0; finite for any z."""
     return float(np.logaddexp(0.0, S * Z).sum()) * inv_m
 
 
@@ -247,7 +149,7 @@ def _step(
 ) -> tuple[FloatArray, float, float]:
     """One unchecked forward and backward pass: (dw, db, cost); cost is NaN unless ``with_cost``.
 
-    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (see ``_validate``).
+    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (checked by the caller).
     """
     # wᵀX and X dZᵀ are computed as (Xᵀw)ᵀ and (dZ Xᵀ)ᵀ: the same numbers, and BLAS
     # reads X fastest this way whether X is stored by rows or by columns.
@@ -262,16 +164,23 @@ def _step(
     return dw, db, cost
 
 
+def gradient_descent_update(w: FloatArray, b: float, dw: FloatArray, db: float, learning_rate: float) -> float:
+    """w := w − α dw in place, and returns b − α db (b is a float).  Unchecked: α comes checked from the caller."""
+    w -= learning_rate * dw
+    return b - learning_rate * db
+
+
 def propagate(w: Any, b: Any, X: Any, Y: Any) -> tuple[dict[str, Any], float]:
     """Forward and backward pass over all m samples: returns ({"dw": (n, 1) array, "db": float}, cost).
 
     A = σ(wᵀX + b), J = −(1/m) Σ (y log a + (1 − y) log(1 − a)), dw = (1/m) X (A − Y)ᵀ, db = (1/m) Σ (a − y).
-    The cost is computed from Z as (1/m) Σ softplus(z) − y z, so it stays finite when A saturates to 0 or 1.
+    The cost is computed from Z as (1/m) Σ softplus((1 − 2y) z), the same number for y ∈ {0, 1}, so it stays
+    finite when A saturates to 0 or 1.
     """
-    c = _validate(X, Y, w, b, need_Y=True, need_w=True)
-    assert c.Y is not None and c.w is not None and c.b is not None  # for mypy: _validate checked them
-    Y_ = c.Y
-    dw, db, cost = _step(c.w, c.b, c.X, Y_, 1.0 - 2.0 * Y_, 1.0 / c.X.shape[1], True)
+    X_ = _samples(X)
+    Y_ = _labels_of(Y, X_)
+    w_, b_ = _params_for(w, b, X_)
+    dw, db, cost = _step(w_, b_, X_, Y_, 1.0 - 2.0 * Y_, 1.0 / X_.shape[1], True)
     return {"dw": dw, "db": db}, cost
 
 
@@ -291,26 +200,23 @@ def optimize(
     "Cost after iteration i: J" at those iterations when print_cost is true. Inputs are checked once, up front.
     With num_iterations = 0, w and b come back unchanged, costs is empty and grads are those at (w, b).
     """
-    num_iterations = _check_int("num_iterations", num_iterations, 0)
-    alpha = _check_learning_rate(learning_rate)
-    c = _validate(X, Y, w, b, need_Y=True, need_w=True)
-    assert c.Y is not None and c.w is not None and c.b is not None  # for mypy: _validate checked them
-    X_ = c.X
+    num_iterations = validation.count("num_iterations", num_iterations, 0)
+    alpha = validation.learning_rate(learning_rate)
+    X_ = _samples(X)
+    Y_ = _labels_of(Y, X_)
+    w_checked, b_ = _params_for(w, b, X_)
     if not (X_.flags.c_contiguous or X_.flags.f_contiguous):
         X_ = np.ascontiguousarray(X_)  # once, so that BLAS reads X in place at every iteration
-    Y_ = c.Y
     S = 1.0 - 2.0 * Y_
     inv_m = 1.0 / X_.shape[1]
-    w_ = np.array(c.w, copy=True)  # the caller's w stays as it was
-    b_ = c.b
+    w_ = np.array(w_checked, copy=True)  # the caller's w stays as it was
     costs: list[float] = []
     if num_iterations == 0:  # no step: the gradients where we stand
         dw, db, _ = _step(w_, b_, X_, Y_, S, inv_m, False)
     for i in range(num_iterations):
         record = i % _COST_EVERY == 0
         dw, db, cost = _step(w_, b_, X_, Y_, S, inv_m, record)
-        w_ -= alpha * dw
-        b_ -= alpha * db
+        b_ = gradient_descent_update(w_, b_, dw, db, alpha)
         if record:
             costs.append(cost)
             if print_cost:
@@ -320,9 +226,9 @@ def optimize(
 
 def predict(w: Any, b: Any, X: Any) -> FloatArray:
     """Labels ŷ of shape (1, m): 1.0 where a = σ(wᵀx + b) > 0.5, else 0.0."""
-    c = _validate(X, None, w, b, need_w=True)
-    assert c.w is not None and c.b is not None  # for mypy: _validate checked them
-    return _predict_unchecked(c.w, c.b, c.X)
+    X_ = _samples(X)
+    w_, b_ = _params_for(w, b, X_)
+    return _predict_unchecked(w_, b_, X_)
 
 
 def _predict_unchecked(w: FloatArray, b: float, X: FloatArray) -> FloatArray:
@@ -345,16 +251,18 @@ def model(
 
     Returns a dict with keys costs, Y_prediction_test, Y_prediction_train, w, b, learning_rate, num_iterations.
     """
-    train = _validate(X_train, Y_train, names=("X_train", "Y_train"), need_Y=True)
-    n = train.X.shape[0]
-    test = _validate(X_test, Y_test, names=("X_test", "Y_test"), need_Y=True, n=n, n_from="X_train")
+    X_tr = _samples(X_train, "X_train")
+    Y_tr = _labels_of(Y_train, X_tr, ("X_train", "Y_train"))
+    n = X_tr.shape[0]
+    X_te = _samples(X_test, "X_test", n=n, n_from="X_train")
+    _labels_of(Y_test, X_te, ("X_test", "Y_test"))
     w, b = initialize_with_zeros(n)
-    params, _grads, costs = optimize(w, b, train.X, train.Y, num_iterations, learning_rate, print_cost)
+    params, _grads, costs = optimize(w, b, X_tr, Y_tr, num_iterations, learning_rate, print_cost)
     w, b = params["w"], params["b"]
     return {
         "costs": costs,
-        "Y_prediction_test": _predict_unchecked(w, b, test.X.astype(w.dtype, copy=False)),
-        "Y_prediction_train": _predict_unchecked(w, b, train.X),
+        "Y_prediction_test": _predict_unchecked(w, b, X_te.astype(w.dtype, copy=False)),
+        "Y_prediction_train": _predict_unchecked(w, b, X_tr),
         "w": w,
         "b": b,
         "learning_rate": learning_rate,
@@ -396,7 +304,7 @@ class LogisticRegressionGD:
         valid = self.get_params()
         for key, value in params.items():
             if key not in valid:
-                raise ValueError(f"invalid parameter {key!r} for {type(self).__name__}; valid ones: {sorted(valid)}")
+                raise InputError(f"invalid parameter {key!r} for {type(self).__name__}; valid ones: {sorted(valid)}")
             setattr(self, key, value)
         return self
 
@@ -418,12 +326,12 @@ class LogisticRegressionGD:
     def _columns(self, X: object, fitted_n: int | None) -> np.ndarray:
         arr = _as_array("X", X, "(m, n) with the samples as rows")
         if arr.ndim != 2:
-            raise ValueError(f"X must be 2-D of shape (m, n) with the samples as rows, got shape {arr.shape}")
+            raise InputError(f"X must be 2-D of shape (m, n) with the samples as rows, got shape {arr.shape}")
         if arr.shape[0] == 0 or arr.shape[1] == 0:
-            raise ValueError(f"X of shape {arr.shape} is empty; expected at least one sample (row) and one feature")
-        _check_finite("X", arr)
+            raise InputError(f"X of shape {arr.shape} is empty; expected at least one sample (row) and one feature")
+        validation.finite("X", arr)
         if fitted_n is not None and arr.shape[1] != fitted_n:
-            raise ValueError(
+            raise InputError(
                 f"X has {arr.shape[1]} features (shape {arr.shape}), but {type(self).__name__} was fitted with "
                 f"n_features_in_ = {fitted_n}"
             )
@@ -433,7 +341,7 @@ class LogisticRegressionGD:
         arr = _as_array("y", y, f"(m,) = ({m},)")
         if arr.shape != (m,):
             hint = " (use y.ravel())" if arr.shape in ((m, 1), (1, m)) else ""
-            raise ValueError(f"y must be 1-D of shape (m,) = ({m},) like X's rows, got shape {arr.shape}{hint}")
+            raise InputError(f"y must be 1-D of shape (m,) = ({m},) like X's rows, got shape {arr.shape}{hint}")
         return arr.reshape(1, m)
 
     def fit(self, X: Any, y: Any) -> LogisticRegressionGD:
@@ -441,14 +349,15 @@ class LogisticRegressionGD:
         Xc = self._columns(X, None)
         m = Xc.shape[1]
         Y = self._labels(y, m)
-        c = _validate(Xc, Y, names=("X", "y"), need_Y=True)
-        w, b = initialize_with_zeros(c.X.shape[0])
-        params, _grads, costs = optimize(w, b, c.X, c.Y, self.num_iterations, self.learning_rate)
+        X_ = _samples(Xc)
+        Y_ = _labels_of(Y, X_, ("X", "y"))
+        w, b = initialize_with_zeros(X_.shape[0])
+        params, _grads, costs = optimize(w, b, X_, Y_, self.num_iterations, self.learning_rate)
         self.coef_ = params["w"].T.copy()
         self.intercept_ = np.array([params["b"]], dtype=self.coef_.dtype)
         self.costs_ = costs
         self.classes_ = np.array([0, 1])
-        self.n_features_in_ = int(c.X.shape[0])
+        self.n_features_in_ = int(X_.shape[0])
         return self
 
     def _fitted(self) -> tuple[FloatArray, float, int]:
@@ -459,8 +368,8 @@ class LogisticRegressionGD:
     def decision_function(self, X: Any) -> FloatArray:
         """z = Xw + b for each row of X, shape (m,)."""
         w, b, n = self._fitted()
-        c = _validate(self._columns(X, n), names=("X", "y"), n=n)
-        Z = w.T.astype(c.X.dtype, copy=False) @ c.X
+        X_ = _samples(self._columns(X, n), n=n)
+        Z = w.T.astype(X_.dtype, copy=False) @ X_
         Z += b
         return Z.ravel()
 
@@ -472,8 +381,8 @@ class LogisticRegressionGD:
     def predict(self, X: Any) -> np.ndarray:
         """Labels 0/1 of shape (m,): 1 where a = σ(wᵀx + b) > 0.5."""
         w, b, n = self._fitted()
-        c = _validate(self._columns(X, n), names=("X", "y"), n=n)
-        labels = _predict_unchecked(w.astype(c.X.dtype, copy=False), b, c.X).ravel()
+        X_ = _samples(self._columns(X, n), n=n)
+        labels = _predict_unchecked(w.astype(X_.dtype, copy=False), b, X_).ravel()
         return self.classes_[labels.astype(np.intp)]
 
     def score(self, X: Any, y: Any) -> float:

@@ -311,7 +311,17 @@ def draw_network(
     fills = ["#dbeafe"] + ["#ffffff"] * (len(layers) - 2) + ["#dcfce7"]
     borders = ["#1d4ed8"] + ["#374151"] * (len(layers) - 2) + ["#15803d"]
     g = graphviz.Digraph(name=name)
-    g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.3", ranksep="1.1", newrank="true", bgcolor="white")
+    # remincross=false: the last crossing-reduction pass over the clusters would otherwise
+    # reorder the units of a layer, ignoring the invisible ordering edges below.
+    g.attr(
+        rankdir=rankdir,
+        fontname=FONT,
+        nodesep="0.3",
+        ranksep="1.1",
+        newrank="true",
+        remincross="false",
+        bgcolor="white",
+    )
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", color=EDGE_COLOUR, arrowsize="0.6", penwidth="0.9")
     if title:
@@ -330,9 +340,13 @@ def draw_network(
                     fillcolor=fills[i],
                     color=borders[i],
                 )
-            # keep the units in the given order, top to bottom
+            # keep the units in the given order, top to bottom (LR, RL) or left to right (TB, BT):
+            # a chain of invisible edges within the rank.  dot puts a flat edge's tail before its
+            # head, left to right; turned for LR and RL that is bottom to top, so the chain runs
+            # from the last unit to the first there.
             for j in range(len(units) - 1):
-                c.edge(f"l{i}u{j + 1}", f"l{i}u{j}", style="invis")
+                tail, head = (j + 1, j) if rankdir in ("LR", "RL") else (j, j + 1)
+                c.edge(f"l{i}u{tail}", f"l{i}u{head}", style="invis")
             c.attr(rank="same")
     for i in range(len(layers) - 1):
         for j in range(len(layers[i][1])):

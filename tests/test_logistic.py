@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -251,11 +251,11 @@ def test_bad_parameters_and_settings() -> None:
         LogisticRegression.from_params(np.ones((2, 1)), None)  # type: ignore[arg-type]
     X, Y = separable(m=3)
     model = LogisticRegression(3)
-    with pytest.raises(ValueError, match=r"learning_rate must be > 0, got -0\.1"):
+    with pytest.raises(ValueError, match=r"learning_rate must be a positive finite number, got -0\.1"):
         model.fit(X, Y, learning_rate=-0.1)
     with pytest.raises(ValueError, match=r"learning_rate must be finite"):
         model.fit(X, Y, learning_rate=float("nan"))
-    with pytest.raises(ValueError, match=r"num_iterations must be >= 0, got -1"):
+    with pytest.raises(ValueError, match=r"num_iterations must be at least 0, got -1"):
         model.fit(X, Y, num_iterations=-1)
     with pytest.raises(TypeError, match=r"num_iterations must be an int, got float"):
         model.fit(X, Y, num_iterations=2.5)  # type: ignore[arg-type]
@@ -285,7 +285,6 @@ def test_explicit_loop_on_a_hand_computed_example() -> None:
     assert type(grads["db"]) is float and type(cost) is float
 
 
-@settings(max_examples=50, deadline=None)
 @given(
     hnp.arrays(np.float64, (3, 5), elements=st.floats(-10, 10, allow_subnormal=False)),
     hnp.arrays(np.float64, (1, 5), elements=st.sampled_from([0.0, 1.0])),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from micrograd_lr import cli, data
-from micrograd_lr.commands import train
+from micrograd_lr.commands import CommandError, train
 from micrograd_lr.vectorized import model
 
 
@@ -138,8 +138,9 @@ def test_bad_options_are_named(argv: list[str], words: str) -> None:
 
 def test_a_missing_file_is_an_error_naming_it(tmp_path: Path) -> None:
     pytest.importorskip("h5py")
-    with pytest.raises(FileNotFoundError, match=r"nothing\.h5"):
+    with pytest.raises(CommandError, match=r"nothing\.h5") as info:
         run_train("--train", str(tmp_path / "nothing.h5"), "--test", str(tmp_path / "nothing.h5"))
+    assert isinstance(info.value.__cause__, FileNotFoundError)
 
 
 def test_through_the_micrograd_lr_command(capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engine import Value, topological_order
+from . import CommandError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,6 +59,23 @@ def computation_graph() -> None:
     for node in reversed(order):
         if node.label:
             print(f"  dJ/d{node.label} = {node.grad:g}")
+    from ..stepper import trace
+
+    print("the same, step by step (the page computation_graph.html steps through it):")
+    print(trace(J), end="")
+
+
+def pages(out: Path) -> None:
+    """The step-through pages of the text's two graphs, beside the figures."""
+    from ..gallery import _one_sample, computation_graph_example
+    from ..stepper import stepper
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, root, title in [
+        ("computation_graph", computation_graph_example()["J"], "J = 3(a + bc)"),
+        ("logistic_regression", _one_sample()["L"], "Logistic regression on one sample"),
+    ]:
+        print(f"  wrote {stepper(root, title=title).save(out / f'{name}.html')}")
 
 
 def one_sample() -> None:
@@ -115,18 +133,23 @@ def figures(out: Path) -> None:
     from ..gallery import write_all
 
     _heading(f"4. The figures, as SVG, into {out}/")
-    for path in write_all(out):
+    try:
+        paths = write_all(out)
+    except OSError as exc:
+        raise CommandError(f"cannot write the figures into {out}: {exc}") from exc
+    for path in paths:
         print(f"  wrote {path}")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.iterations < 0:
-        raise ValueError(f"--iterations must be >= 0, got {args.iterations}")
+        raise CommandError(f"--iterations must be >= 0, got {args.iterations}")
     if not args.learning_rate > 0:
-        raise ValueError(f"--learning-rate must be > 0, got {args.learning_rate}")
+        raise CommandError(f"--learning-rate must be > 0, got {args.learning_rate}")
     computation_graph()
     one_sample()
     cats(args.iterations, args.learning_rate)
     if not args.no_figures:
         figures(args.out)
+        pages(args.out)
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import gallery, viz
+from . import CommandError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     except viz.GraphvizNotFoundError as exc:
         print(f"micrograd-lr figures: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        raise CommandError(f"cannot write the figures into {args.out}: {exc}") from exc
     for path in paths:
         print(f"wrote {path}")
     return 0

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient, relative_error, rounding_floor
 from ..logistic import LogisticRegression, explicit_loop
+from . import CommandError
 
 Row = tuple[str, np.ndarray, float, float]  # name, dw (n, 1), db, J
 NUMERICAL = "central differences"
@@ -46,7 +47,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def random_problem(n: int, m: int, seed: int) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     """(w, b, X, Y) drawn from ``numpy.random.default_rng(seed)``: X, w normal, Y in {0, 1}."""
     if n < 1 or m < 1:
-        raise ValueError(f"--n and --m must be at least 1, got n={n}, m={m}")
+        raise CommandError(f"--n and --m must be at least 1, got n={n}, m={m}")
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, m))
     Y = rng.integers(0, 2, size=(1, m)).astype(np.float64)

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 from .. import viz
+from ..engine import topological_order
 from ..expr import build
+from . import CommandError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +37,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-grad", action="store_true", help="a forward-only picture: values without gradients")
     p.add_argument("--max-nodes", type=int, default=viz.DEFAULT_MAX_NODES, help="refuse larger graphs")
+    p.add_argument(
+        "--html", type=Path, default=None, metavar="PATH", help="write the step-through page (one offline HTML file)"
+    )
+    p.add_argument("--steps", action="store_true", help="print the forward and backward passes step by step")
     p.set_defaults(func=run)
 
 
@@ -45,13 +51,13 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier():
-            raise ValueError(f"--set takes NAME=VALUE pairs such as a=5, got {item!r}")
+            raise CommandError(f"--set takes NAME=VALUE pairs such as a=5, got {item!r}")
         if name in values:
-            raise ValueError(f"--set gives {name} twice")
+            raise CommandError(f"--set gives {name} twice")
         try:
             values[name] = float(text)
         except ValueError:
-            raise ValueError(f"--set {name}: the value must be a number, got {text!r}") from None
+            raise CommandError(f"--set {name}: the value must be a number, got {text!r}") from None
     return values
 
 
@@ -61,20 +67,44 @@ def _format_and_path(output: Path | None, fmt: str | None) -> tuple[str, Path]:
     if fmt is None:
         fmt = suffix if suffix in viz.FORMATS else "svg"
     elif suffix in viz.FORMATS and suffix != fmt:
-        raise ValueError(f"--format {fmt} does not match the file name {str(output)!r}")
+        raise CommandError(f"--format {fmt} does not match the file name {str(output)!r}")
     return fmt, output if output is not None else Path(f"graph.{fmt}")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.max_nodes < 1:
+        raise CommandError(f"--max-nodes must be at least 1, got {args.max_nodes}")
     values = parse_assignments(args.assignments)
     fmt, path = _format_and_path(args.output, args.format)
     root, leaves = build(args.expression, values)
-    root.backward()
+    try:
+        root.backward()
+    except ArithmeticError as exc:  # a derivative that overflows at the user's numbers, e.g. 1/x at x = 1e-320
+        raise CommandError(f"backward: {exc}") from exc
     print(f"{args.expression.strip()} = {root.data:.10g}")
     if leaves:
         print("gradients (∂value/∂name, by backward()):")
         for name, leaf in leaves.items():
             print(f"  d{name} = {leaf.grad:.10g}")
+    size = len(topological_order(root))
+    if size > args.max_nodes:
+        raise CommandError(
+            f"the graph has {size} values, more than --max-nodes {args.max_nodes}: the picture would be "
+            "unreadable. Draw a smaller expression, or pass a larger --max-nodes."
+        )
+    if args.steps or args.html is not None:
+        from .. import stepper
+
+        for node in topological_order(root):  # every name is labelled: an unlabelled leaf is a number written
+            if node.op is None and not node.label and node.constant is None:
+                node.constant = node.data
+        if args.steps:
+            print(stepper.trace(root, max_nodes=args.max_nodes), end="")
+        if args.html is not None:
+            page = stepper.stepper(root, title=args.expression.strip(), max_nodes=args.max_nodes)
+            print(f"wrote {page.save(args.html)}")
+        if args.output is None and args.format is None:  # asked for the steps only: no picture
+            return 0
     show = not args.no_grad
     try:
         viz.save(
@@ -90,5 +120,7 @@ def run(args: argparse.Namespace) -> int:
     except viz.GraphvizNotFoundError as exc:
         print(f"micrograd-lr graph: error: {exc} (or write the DOT text with --format dot)", file=sys.stderr)
         return 2
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc}") from exc
     print(f"wrote {path}")
     return 0

@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from . import CommandError
+
 SCALAR_IMAGE_SIZE = 8  # the scalar engine's default picture size, unless --image-size is given
 
 
@@ -75,17 +77,17 @@ def accuracy(Y_prediction: np.ndarray, Y: np.ndarray) -> float:
 
 def _check(args: argparse.Namespace) -> None:
     if (args.train is None) != (args.test is None):
-        raise ValueError("give both --train and --test (the course's HDF5 files), or neither for the embedded data")
+        raise CommandError("give both --train and --test (the course's HDF5 files), or neither for the embedded data")
     if args.iterations < 0:
-        raise ValueError(f"--iterations must be >= 0, got {args.iterations}")
+        raise CommandError(f"--iterations must be >= 0, got {args.iterations}")
     if not (np.isfinite(args.learning_rate) and args.learning_rate > 0):
-        raise ValueError(f"--learning-rate must be a positive number, got {args.learning_rate}")
+        raise CommandError(f"--learning-rate must be a positive number, got {args.learning_rate}")
     if args.seed < 0:
-        raise ValueError(f"--seed must be >= 0, got {args.seed}")
+        raise CommandError(f"--seed must be >= 0, got {args.seed}")
     if args.max_samples is not None and args.max_samples < 1:
-        raise ValueError(f"--max-samples must be at least 1, got {args.max_samples}")
+        raise CommandError(f"--max-samples must be at least 1, got {args.max_samples}")
     if args.image_size is not None and args.image_size < 1:
-        raise ValueError(f"--image-size must be at least 1, got {args.image_size}")
+        raise CommandError(f"--image-size must be at least 1, got {args.image_size}")
 
 
 def _bar(total: int, quiet: bool) -> Any:
@@ -171,7 +173,10 @@ def run(args: argparse.Namespace) -> int:
         train_x, train_y, test_x, test_y, _classes = data.load_dataset(seed=args.seed)
         source = f"the embedded synthetic pictures (seed {args.seed})"
     else:
-        train_x, train_y, test_x, test_y, _classes = data.load_dataset(args.train, args.test)
+        try:
+            train_x, train_y, test_x, test_y, _classes = data.load_dataset(args.train, args.test)
+        except OSError as exc:  # a missing or unreadable file: the user's to fix
+            raise CommandError(str(exc)) from exc
         source = f"{args.train} and {args.test}"
     if args.max_samples is not None:
         train_x, train_y = train_x[: args.max_samples], train_y[:, : args.max_samples]
