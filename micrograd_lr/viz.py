@@ -26,6 +26,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import graphviz
 
@@ -125,6 +126,12 @@ def _kind(node: Value, root: Value, params: set[int], names: set[str]) -> str:
     if id(node) in params or (node.label and node.label in names):
         return "parameter"
     return "input"
+
+
+class HasParameters(Protocol):
+    """A model: anything with ``parameters()`` (an ``nn`` model, ``LogisticRegression``)."""
+
+    def parameters(self) -> Iterable[Value]: ...
 
 
 def _parameters(params: object) -> tuple[set[int], set[str]]:
@@ -232,7 +239,7 @@ def draw(
     edge_derivatives: bool = True,
     number_backward: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
-    params: object = None,
+    params: Iterable[Value | str] | HasParameters | None = None,
     title: str | None = None,
     digits: int = 4,
     name: str = "computation_graph",

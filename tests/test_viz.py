@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import random
 import re
@@ -522,12 +524,17 @@ def _bezier(points: list[list[float]], samples: int = 12) -> list[tuple[float, f
 def _dist(p: tuple[float, float], path: list[tuple[float, float]]) -> float:
     """Distance from p to the polyline through path."""
     best = float("inf")
-    for (x1, y1), (x2, y2) in zip(path, path[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(path):
         dx, dy = x2 - x1, y2 - y1
         n = dx * dx + dy * dy
         t = 0.0 if n == 0 else max(0.0, min(1.0, ((p[0] - x1) * dx + (p[1] - y1) * dy) / n))
         best = min(best, ((x1 + t * dx - p[0]) ** 2 + (y1 + t * dy - p[1]) ** 2) ** 0.5)
     return best
+
+
+def _point(text: str) -> tuple[float, float]:
+    x, y = text.split(",")
+    return float(x), float(y)
 
 
 def derivative_label_distances(g: graphviz.Digraph) -> list[tuple[str, float, float]]:
@@ -537,14 +544,12 @@ def derivative_label_distances(g: graphviz.Digraph) -> list[tuple[str, float, fl
     label (at Graphviz's label position) or a label node the path runs through (then the path
     includes the stretch through the node, from where it enters to where it leaves).
     """
-    import json
-
     laid = json.loads(g.pipe(format="json"))
     names = {o["_gvid"]: o["name"] for o in laid.get("objects", [])}
-    centre = {o["name"]: tuple(map(float, o["pos"].split(","))) for o in laid.get("objects", []) if "pos" in o}
+    centre = {o["name"]: _point(o["pos"]) for o in laid.get("objects", []) if "pos" in o}
     text = {o["name"]: o.get("label", "") for o in laid.get("objects", [])}
     segments: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    edge_labels: list[tuple[tuple[str, str], tuple[float, float], str]] = []
+    edge_labels: list[tuple[tuple[str, ...], tuple[float, float], str]] = []
     for e in laid.get("edges", []):
         pts: list[tuple[float, float]] = []
         for op in e.get("_draw_", []):
@@ -553,7 +558,7 @@ def derivative_label_distances(g: graphviz.Digraph) -> list[tuple[str, float, fl
         key = (names[e["tail"]], names[e["head"]])
         segments[key] = pts
         if "lp" in e:
-            edge_labels.append((key, tuple(map(float, e["lp"].split(","))), e.get("label", "")))  # type: ignore[arg-type]
+            edge_labels.append((key, _point(e["lp"]), e.get("label", "")))
     # whole edges value -> operation: a path through a derivative node joins its two pieces
     # (x + x has two edges from x into one operation: a path is named by its derivative node too)
     paths: dict[tuple[str, ...], list[tuple[float, float]]] = {}
@@ -566,12 +571,12 @@ def derivative_label_distances(g: graphviz.Digraph) -> list[tuple[str, float, fl
         elif not tail.startswith("d"):
             paths[(tail, head)] = pts
     found = []
-    for node, key in owner.items():
-        others = [_dist(centre[node], p) for k, p in paths.items() if k != key]
-        found.append((text[node], _dist(centre[node], paths[key]), min(others, default=float("inf"))))
-    for key, pos, label in edge_labels:
-        others = [_dist(pos, p) for k, p in paths.items() if k != key]
-        found.append((label, _dist(pos, paths[key]), min(others, default=float("inf"))))
+    for node, path in owner.items():
+        others = [_dist(centre[node], p) for k, p in paths.items() if k != path]
+        found.append((text[node], _dist(centre[node], paths[path]), min(others, default=float("inf"))))
+    for edge, pos, label in edge_labels:
+        others = [_dist(pos, p) for k, p in paths.items() if k != edge]
+        found.append((label, _dist(pos, paths[edge]), min(others, default=float("inf"))))
     return found
 
 
@@ -605,15 +610,15 @@ def random_graphs(draw: st.DrawFn) -> Value:
         x = nodes[draw(st.integers(0, len(nodes) - 1))]
         y = nodes[draw(st.integers(0, len(nodes) - 1))]
         out = {
-            "+": lambda: x + y,
-            "*": lambda: x * y,
-            "-": lambda: x - y,
-            "/": lambda: x / (y * y + 1),
-            "tanh": lambda: x.tanh(),
-            "k*": lambda: 2 * x,
-            "sigmoid": lambda: x.sigmoid(),
-            "**2": lambda: x**2,
-        }[kind]()
+            "+": x + y,
+            "*": x * y,
+            "-": x - y,
+            "/": x / (y * y + 1),
+            "tanh": x.tanh(),
+            "k*": 2 * x,
+            "sigmoid": x.sigmoid(),
+            "**2": x**2,
+        }[kind]
         out.label = draw(st.sampled_from(["", "u", "v", "z"]))
         nodes.append(out)
     root = nodes[-1]
