@@ -37,11 +37,14 @@ __all__ = [
     "GraphvizNotFoundError",
     "INSTALL_HINT",
     "derivative_text",
+    "caption",
     "draw",
     "draw_network",
+    "legend_row",
     "render",
     "save",
     "save_svg",
+    "value_box",
 ]
 
 DEFAULT_MAX_NODES = 300
@@ -168,9 +171,28 @@ def _grad_name(label: str) -> str:
     return f"d{label}" if label.isidentifier() and len(label) <= 8 else "grad"
 
 
-def _value_label(node: Value, kind: str, number: int | None, show_grad: bool, digits: int) -> str:
+def value_box(
+    node: Value,
+    kind: str,
+    *,
+    number: int | None = None,
+    show_grad: bool = True,
+    digits: int = 4,
+    head: str | None = None,
+) -> str:
+    """The HTML-like label of a value's box: its head (``head`` or its label), data and gradient.
+
+    ``kind`` is a key of STYLE; a constant shows no gradient; ``number`` is its #n.
+    """
+    return _value_label(node, kind, number, show_grad, digits, head)
+
+
+def _value_label(
+    node: Value, kind: str, number: int | None, show_grad: bool, digits: int, head_text: str | None = None
+) -> str:
     style = STYLE[kind]
-    head = f"<B>{escape(node.label)}</B>" if node.label else ("const" if kind == "constant" else "&#160;")
+    text = node.label if head_text is None else head_text
+    head = f"<B>{escape(text)}</B>" if text else ("const" if kind == "constant" else "&#160;")
     if number is None:
         rows = [f'<TR><TD ALIGN="LEFT" COLSPAN="2">{head}</TD></TR>']
     else:
@@ -207,28 +229,28 @@ LEGEND_NUMBERS = "#n: the n-th chain-rule step of backward()"
 LEGEND_DERIVATIVES = "red on an edge: its local ∂out/∂in"
 
 
-def _legend(kinds: list[str], numbered: bool, derivatives: bool) -> str:
+def legend_row(
+    kinds: Sequence[str], numbered: bool, derivatives: bool, derivative_note: str = LEGEND_DERIVATIVES
+) -> str:
     """A row of the graph's caption: one swatch per kind of node present, and what #n and red numbers mean."""
-    cells = []
+    items = []
     for kind in ("input", "parameter", "constant", "intermediate", "output"):
         if kind in kinds:
-            st = STYLE[kind]
-            # a coloured square, then the name (Graphviz would stretch boxed cells to the title's width)
-            cells.append(f'<TD><FONT POINT-SIZE="11"><FONT COLOR="{st["border"]}">■</FONT> {kind}</FONT></TD>')
+            items.append(f'<FONT COLOR="{STYLE[kind]["border"]}">■</FONT> {kind}')
     if numbered:
-        cells.append(f'<TD><FONT POINT-SIZE="11" COLOR="{NUMBER_COLOUR}">{escape(LEGEND_NUMBERS)}</FONT></TD>')
+        items.append(f'<FONT COLOR="{NUMBER_COLOUR}">{escape(LEGEND_NUMBERS)}</FONT>')
     if derivatives:
-        cells.append(f'<TD><FONT POINT-SIZE="11" COLOR="{DERIVATIVE_COLOUR}">{escape(LEGEND_DERIVATIVES)}</FONT></TD>')
-    inner = "".join(cells)
-    return f'<TR><TD><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="2"><TR>{inner}</TR></TABLE></TD></TR>'
+        items.append(f'<FONT COLOR="{DERIVATIVE_COLOUR}">{escape(derivative_note)}</FONT>')
+    # one cell of text: Graphviz would spread separate cells over the title's width
+    inner = "&#160;&#160;&#160;".join(items)
+    return f'<TR><TD><FONT POINT-SIZE="11">{inner}</FONT></TD></TR>'
 
 
-def _caption(g: graphviz.Digraph, title: str | None, legend_row: str) -> None:
-    if title or legend_row:
+def caption(g: graphviz.Digraph, title: str | None, legend: str) -> None:
+    """Put ``title`` (and the ``legend`` row from ``legend_row``) above the graph."""
+    if title or legend:
         title_row = f"<TR><TD>{escape(title)}</TD></TR>" if title else ""
-        g.attr(
-            label=f'<<TABLE BORDER="0" CELLSPACING="2">{title_row}{legend_row}</TABLE>>', labelloc="t", fontsize="14"
-        )
+        g.attr(label=f'<<TABLE BORDER="0" CELLSPACING="2">{title_row}{legend}</TABLE>>', labelloc="t", fontsize="14")
 
 
 def draw(
@@ -287,12 +309,12 @@ def draw(
     step_number = {i: len(steps) - k for k, i in enumerate(steps)}
 
     g = graphviz.Digraph(name=name)
-    g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.3", bgcolor="white", pad="0.15")
+    g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.3", bgcolor="white", pad="0.2")
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, fontsize="10", color=EDGE_COLOUR, arrowsize="0.7")
     kinds = [_kind(node, root, param_ids, param_names) for node in order]
     numbered = number_backward and bool(steps)
-    _caption(g, title, _legend(kinds, numbered, edge_derivatives and bool(steps)) if legend else "")
+    caption(g, title, legend_row(kinds, numbered, edge_derivatives and bool(steps)) if legend else "")
 
     for i, node in enumerate(order):
         number = step_number.get(i) if number_backward else None
@@ -367,10 +389,11 @@ def draw_network(
         newrank="true",
         remincross="false",
         bgcolor="white",
+        pad="0.2",
     )
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", color=EDGE_COLOUR, arrowsize="0.6", penwidth="0.9")
-    _caption(g, title, "")
+    caption(g, title, "")
     for i, (layer_name, units) in enumerate(layers):
         if not units:
             raise ValueError(f"layer {i} ({layer_name!r}) has no units")
