@@ -36,6 +36,14 @@ class Op:
     (``"k"``, ``"y"``), and ``picture`` is how a drawing writes the operation
     with that constant filled in (``"^{k}"``); ``function`` is the name under
     which the expression parser offers a one-input operation (``"exp"``).
+
+    ``expr`` and ``expr_local`` say ``forward`` and ``local`` again in a small
+    expression language that both Python and the step-through page (JavaScript)
+    evaluate: numbers, ``+ - * /``, brackets, the inputs ``a``, ``b`` (or the list
+    ``xs`` and the input's index ``i`` for rows with any number of inputs, whose
+    ``expr_local`` is one expression for every input), the constant ``k`` (or its
+    name), ``out``, and the functions listed in ``stepper.FUNCTIONS``.  The tests
+    hold them equal to ``forward`` and ``local`` for every row.
     """
 
     name: str
@@ -47,6 +55,8 @@ class Op:
     constant: str = ""
     picture: str = ""
     function: str = ""
+    expr: str = ""
+    expr_local: tuple[str, ...] = ()
 
     def text(self, constant: Any, fmt: Callable[[float], str] = repr) -> str:
         """The operation as a picture writes it: ``^2`` for ``a ** 2``, else its symbol."""
@@ -144,7 +154,10 @@ def _d_powk(xs: Floats, out: float, k: float) -> tuple[float]:
         return (0.0,)
     if x == 0.0 and k < 1.0:
         raise ZeroDivisionError(f"powk: the derivative of x ** {_fmt(k)} is infinite at x = 0.0")
-    return (k * x ** (k - 1.0),)
+    try:
+        return (k * x ** (k - 1.0),)
+    except OverflowError:
+        raise OverflowError(f"powk: the derivative k·x^(k−1) of x ** {_fmt(k)} overflows at x = {_fmt(x)}") from None
 
 
 def _d_log(xs: Floats, out: float, k: None) -> tuple[float]:
@@ -177,67 +190,79 @@ ADD = Op(
     name="add", symbol="+", formula="a + b", derivative="∂/∂a = 1, ∂/∂b = 1",
     forward=lambda xs, k: xs[0] + xs[1],
     local=lambda xs, out, k: (1.0, 1.0),
+    expr="a + b", expr_local=("1", "1"),
 )
 SUB = Op(
     name="sub", symbol="−", formula="a − b", derivative="∂/∂a = 1, ∂/∂b = −1",
     forward=lambda xs, k: xs[0] - xs[1],
     local=lambda xs, out, k: (1.0, -1.0),
+    expr="a - b", expr_local=("1", "-1"),
 )
 MUL = Op(
     name="mul", symbol="×", formula="a · b", derivative="∂/∂a = b, ∂/∂b = a",
     forward=lambda xs, k: xs[0] * xs[1],
     local=lambda xs, out, k: (xs[1], xs[0]),
+    expr="a * b", expr_local=("b", "a"),
 )
 DIV = Op(
     name="div", symbol="÷", formula="a / b", derivative="∂/∂a = 1/b, ∂/∂b = −a/b²",
     forward=_div,
     local=lambda xs, out, k: (1.0 / xs[1], -out / xs[1]),
+    expr="a / b", expr_local=("1 / b", "-out / b"),
 )
 POW = Op(
     name="pow", symbol="^", formula="a ** b", derivative="∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln(a)",
     forward=_pow,
     local=_d_pow,
+    expr="pow(a, b)", expr_local=("b * out / a", "out * log(a)"),
 )
 NEG = Op(
     name="neg", symbol="−", formula="−a", derivative="∂/∂a = −1",
     forward=lambda xs, k: -xs[0],
     local=lambda xs, out, k: (-1.0,),
+    expr="-a", expr_local=("-1",),
 )
 POWK = Op(
     name="powk", symbol="^k", formula="a ** k", derivative="∂/∂a = k·a^(k−1)",
     forward=_powk,
     local=_d_powk,
     constant="k", picture="^{k}",
+    expr="pow(a, k)", expr_local=("k * pow(a, k - 1)",),
 )
 EXP = Op(
     name="exp", symbol="exp", formula="exp(a)", derivative="∂/∂a = exp(a)",
     forward=_exp,
     local=lambda xs, out, k: (out,),
     function="exp",
+    expr="exp(a)", expr_local=("out",),
 )
 LOG = Op(
     name="log", symbol="log", formula="log(a)", derivative="∂/∂a = 1/a",
     forward=_log,
     local=_d_log,
     function="log",
+    expr="log(a)", expr_local=("1 / a",),
 )
 TANH = Op(
     name="tanh", symbol="tanh", formula="tanh(a)", derivative="∂/∂a = 1 − tanh²(a)",
     forward=lambda xs, k: math.tanh(xs[0]),
     local=lambda xs, out, k: (1.0 - out * out,),
     function="tanh",
+    expr="tanh(a)", expr_local=("1 - out * out",),
 )
 SIGMOID = Op(
     name="sigmoid", symbol="σ", formula="σ(a) = 1/(1 + e^−a)", derivative="∂/∂a = σ(a)(1 − σ(a))",
     forward=lambda xs, k: sigmoid(xs[0]),
     local=lambda xs, out, k: (out * (1.0 - out),),
     function="sigmoid",
+    expr="sigmoid(a)", expr_local=("out * (1 - out)",),
 )
 RELU = Op(
     name="relu", symbol="ReLU", formula="max(0, a)", derivative="∂/∂a = 1 if a > 0 else 0",
     forward=lambda xs, k: xs[0] if xs[0] > 0.0 else 0.0,
     local=lambda xs, out, k: (1.0 if xs[0] > 0.0 else 0.0,),
     function="relu",
+    expr="max(0, a)", expr_local=("step(a)",),
 )
 XENT = Op(
     name="xent", symbol="L", formula="L(σ(a), y) = y·softplus(−a) + (1 − y)·softplus(a)",
@@ -245,17 +270,20 @@ XENT = Op(
     forward=lambda xs, y: logistic_loss(xs[0], y),
     local=lambda xs, out, y: (sigmoid(xs[0]) - y,),  # as the text and the vectorized path compute it
     constant="y", picture="L (y={y})",
+    expr="y * softplus(-a) + (1 - y) * softplus(a)", expr_local=("sigmoid(a) - y",),
 )
 SUM = Op(
     name="sum", symbol="Σ", formula="a₁ + … + aₙ", derivative="∂/∂aᵢ = 1",
     forward=lambda xs, k: math.fsum(xs),
     local=lambda xs, out, k: (1.0,) * len(xs),
+    expr="sum(xs)", expr_local=("1",),
 )
 DOT = Op(
     name="dot", symbol="·", formula="w₁x₁ + … + wₙxₙ", derivative="∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ",
     forward=_dot,
     local=_d_dot,
     constant="x",
+    expr="dot(xs, k)", expr_local=("partner(xs, k, i)",),
 )
 
 TABLE: dict[str, Op] = {

@@ -753,3 +753,39 @@ def test_gradients_are_finite_or_backward_raises(scale: float, x: float) -> None
     else:
         assert all(math.isfinite(n.grad) for n in topological_order(out))
         assert v.grad == pytest.approx(scale / (2 * x), rel=1e-12)
+
+
+# ---------------------------------------------------------------- one policy for numbers, at every operation
+
+# Each way of giving a plain number to an operation, by the name of its table row.
+NUMBER_DOORS: dict[str, Callable[[Any], Value]] = {
+    "add": lambda n: Value(1.0) + n,
+    "sub": lambda n: n - Value(1.0),
+    "mul": lambda n: Value(1.0) * n,
+    "div": lambda n: n / Value(1.0),
+    "pow": lambda n: n ** Value(1.0),
+    "powk": lambda n: Value(1.0) ** n,
+    "xent": lambda n: Value(1.0).logistic_loss(n),
+    "sum": lambda n: vsum([Value(1.0), n]),
+    "dot": lambda n: dot([Value(1.0)], [n]),
+}
+
+
+@pytest.mark.parametrize("door", sorted(NUMBER_DOORS))
+@pytest.mark.parametrize("bad", [True, False, np.bool_(True)])
+def test_bool_is_not_a_number_anywhere(door: str, bad: object) -> None:
+    with pytest.raises(TypeError, match=r"must be a real number .* got bool"):
+        NUMBER_DOORS[door](bad)
+
+
+@pytest.mark.parametrize("door", sorted(NUMBER_DOORS))
+def test_an_int_beyond_float_range_is_a_clear_value_error_anywhere(door: str) -> None:
+    with pytest.raises(ValueError, match="must be finite, got an int too large for a float"):
+        NUMBER_DOORS[door](10**400)
+    with pytest.raises(ValueError, match=r"data must be finite, got an int too large"):
+        Value(-(10**400))
+
+
+def test_a_derivative_that_overflows_names_the_operation_not_errno() -> None:
+    with pytest.raises(OverflowError, match=r"powk: the derivative .* of x \*\* -1\.0 overflows at x = 1e-200"):
+        (Value(1e-200) ** -1).backward()

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from micrograd_lr import Value, ops
@@ -58,7 +58,6 @@ def test_numerical_gradient_on_values_restores_them_and_records_no_graph() -> No
     assert all(out.op is None for out in built)  # evaluated under no_grad: no graph kept
 
 
-@settings(max_examples=100, deadline=None)
 @given(finite, finite, finite)
 def test_check_gradients_passes_correct_autograd(a: float, b: float, c: float) -> None:
     x, y, z = Value(a), Value(b), Value(c)
@@ -187,7 +186,6 @@ def test_analytic_one_sample_by_hand() -> None:
     assert ref["db"] == ref["dz"]
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(finite, min_size=1, max_size=5), st.sampled_from([0, 1]), st.data())
 def test_analytic_equals_autograd_on_the_literal_graph(x: list[float], y: int, data: st.DataObject) -> None:
     w = data.draw(st.lists(finite, min_size=len(x), max_size=len(x)))

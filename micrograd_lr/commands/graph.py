@@ -47,6 +47,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="NAME,NAME",
         help="names to draw as parameters (amber), e.g. --params w,b; the other names are inputs (blue)",
     )
+    p.add_argument(
+        "--html", type=Path, default=None, metavar="PATH", help="write the step-through page (one offline HTML file)"
+    )
+    p.add_argument("--steps", action="store_true", help="print the forward and backward passes step by step")
     p.set_defaults(func=run)
 
 
@@ -94,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"--max-nodes must be at least 1, got {args.max_nodes}")
     values = parse_assignments(args.assignments)
     fmt, path = _format_and_path(args.output, args.format)
-    root, leaves = build(args.expression, values, name_steps=True)  # each step named by its source (b*c)
-    params = parse_params(args.params, leaves)
+    root, leaves = build(args.expression, values)
+    parse_params(args.params, leaves)  # a bad --params fails before anything is written
     try:
         root.backward()
     except ArithmeticError as exc:  # a derivative that overflows at the user's numbers, e.g. 1/x at x = 1e-320
@@ -111,10 +115,27 @@ def run(args: argparse.Namespace) -> int:
             f"the graph has {size} values, more than --max-nodes {args.max_nodes}: the picture would be "
             "unreadable. Draw a smaller expression, or pass a larger --max-nodes."
         )
+    if args.steps or args.html is not None:
+        from .. import stepper
+
+        for node in topological_order(root):  # every name is labelled: an unlabelled leaf is a number written
+            if node.op is None and not node.label and node.constant is None:
+                node.constant = node.data
+        if args.steps:
+            print(stepper.trace(root, max_nodes=args.max_nodes), end="")
+        if args.html is not None:
+            page = stepper.stepper(root, title=args.expression.strip(), max_nodes=args.max_nodes)
+            print(f"wrote {page.save(args.html)}")
+        if args.output is None and args.format is None:  # asked for the steps only: no picture
+            return 0
     show = not args.no_grad
+    # the picture: the same graph with each step's box named by its part of the expression (b*c)
+    picture, named_leaves = build(args.expression, values, name_steps=True)
+    picture.backward()
+    params = parse_params(args.params, named_leaves)
     try:
         viz.save(
-            root,
+            picture,
             path,
             format=fmt,
             show_grad=show,
