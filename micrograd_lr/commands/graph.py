@@ -98,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"--max-nodes must be at least 1, got {args.max_nodes}")
     values = parse_assignments(args.assignments)
     fmt, path = _format_and_path(args.output, args.format)
-    root, leaves = build(args.expression, values)
-    parse_params(args.params, leaves)  # a bad --params fails before anything is written
+    root, leaves = build(args.expression, values, name_steps=True)  # each step's box named by its part (b*c)
+    params = parse_params(args.params, leaves)  # a bad --params fails before anything is written
     try:
         root.backward()
     except ArithmeticError as exc:  # a derivative that overflows at the user's numbers, e.g. 1/x at x = 1e-320
@@ -118,9 +118,6 @@ def run(args: argparse.Namespace) -> int:
     if args.steps or args.html is not None:
         from .. import stepper
 
-        for node in topological_order(root):  # every name is labelled: an unlabelled leaf is a number written
-            if node.op is None and not node.label and node.constant is None:
-                node.constant = node.data
         if args.steps:
             print(stepper.trace(root, max_nodes=args.max_nodes), end="")
         if args.html is not None:
@@ -129,13 +126,9 @@ def run(args: argparse.Namespace) -> int:
         if args.output is None and args.format is None:  # asked for the steps only: no picture
             return 0
     show = not args.no_grad
-    # the picture: the same graph with each step's box named by its part of the expression (b*c)
-    picture, named_leaves = build(args.expression, values, name_steps=True)
-    picture.backward()
-    params = parse_params(args.params, named_leaves)
     try:
         viz.save(
-            picture,
+            root,
             path,
             format=fmt,
             show_grad=show,
