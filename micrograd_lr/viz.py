@@ -214,9 +214,11 @@ def _term(label: str) -> str:
 
 
 def derivative_text(out: Value, inp: Value, d: float, digits: int = 4) -> str:
-    """The text of the local derivative on the edge inp → out: ``∂u/∂b = 2``, or ``2`` when either is unlabelled."""
-    if out.label and inp.label:
-        return f"∂{_term(out.label)}/∂{_term(inp.label)} = {fmt(d, digits)}"
+    """The text of the local derivative on the edge inp → out: ``∂u/∂b = 2``, ``∂J/∂3 = 11`` for a constant 3,
+    or ``2`` when a node has no name."""
+    inp_name = inp.label or (fmt(inp.data, digits) if inp.op is None and inp.constant is not None else "")
+    if out.label and inp_name:
+        return f"∂{_term(out.label)}/∂{_term(inp_name)} = {fmt(d, digits)}"
     return fmt(d, digits)
 
 
