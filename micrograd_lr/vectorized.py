@@ -13,7 +13,10 @@ and ``LogisticRegressionGD`` wraps them as a scikit-learn style estimator.
 
 The working precision is X's: float32 X keeps w, A, dZ and the gradients in
 float32; any other numeric X (integers, bool, float64) is computed in float64.
-This module imports nothing else of micrograd_lr but ``validation`` (NumPy only).
+No NaN or infinity comes back silently: a z = wᵀx + b, cost, dw or w that leaves the finite
+numbers raises ``NonFiniteError``, an ``OverflowError`` (in ``optimize``, ``DivergedError``,
+naming the iteration and the learning rate).  This module imports nothing else of
+micrograd_lr but ``validation`` (NumPy only).
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from . import validation
 from .validation import InputError, InputTypeError
 
 __all__ = [
+    "DivergedError",
     "LogisticRegressionGD",
+    "NonFiniteError",
     "NotFittedError",
     "initialize_with_zeros",
     "model",
@@ -40,6 +45,47 @@ __all__ = [
 FloatArray = npt.NDArray[np.floating[Any]]
 
 _COST_EVERY = 100
+
+
+# ----------------------------------------------------------------------------- overflow
+
+
+class NonFiniteError(OverflowError):
+    """A pass produced NaN or infinity (z = wᵀx + b, the cost J, dw or w); ``what`` names it."""
+
+    def __init__(self, message: str, what: str) -> None:
+        super().__init__(message)
+        self.what = what
+
+
+class DivergedError(NonFiniteError):
+    """Gradient descent left the finite numbers at ``iteration`` with ``learning_rate``: α is too large."""
+
+    def __init__(self, message: str, what: str, iteration: int, learning_rate: float) -> None:
+        super().__init__(message, what)
+        self.iteration = iteration
+        self.learning_rate = learning_rate
+
+
+def _first_bad(arr: np.ndarray) -> tuple[int, float] | None:
+    """(flat index, value) of the first NaN or infinity in arr, or None when all are finite."""
+    ok = np.isfinite(arr)
+    if ok.all():
+        return None
+    j = int(np.argmin(ok.reshape(-1)))
+    return j, float(arr.reshape(-1)[j])
+
+
+def _z_overflow(Z: FloatArray, w: FloatArray, b: float, X: FloatArray) -> str | None:
+    """The account of a non-finite z = wᵀx + b, or None."""
+    bad = _first_bad(Z)
+    if bad is None:
+        return None
+    k, z = bad
+    return (
+        f"z = wᵀx + b overflowed (got {z!r}) for sample {k} (column {k} of X; max|w| = {float(np.max(np.abs(w))):.3g}, "
+        f"b = {b:.3g}, max|x| = {float(np.max(np.abs(X))):.3g}, {X.dtype} holds at most {np.finfo(X.dtype).max:.3g})"
+    )
 
 
 # ----------------------------------------------------------------------------- sigmoid
@@ -106,14 +152,16 @@ def _samples(X: object, name: str = "X", *, n: int | None = None, n_from: str = 
 
 
 def _labels_of(Y: object, X: np.ndarray, names: tuple[str, str] = ("X", "Y")) -> np.ndarray:
-    """Y as (1, m) labels 0/1 for the checked X (n, m), in X's dtype."""
+    """Y as (1, m) labels 0/1 for the checked X (n, m), in X's dtype.  A 1-D Y of length m is taken as (1, m)."""
     x_name, y_name = names
     m = X.shape[1]
-    Ya = _as_array(y_name, Y, f"(1, m) = (1, {m})")
+    Ya = _as_array(y_name, Y, f"(1, m) = (1, {m}) or (m,) = ({m},)")
+    if Ya.shape == (m,):
+        Ya = Ya.reshape(1, m)
     if Ya.shape != (1, m):
-        hint = " (reshape it with .reshape(1, -1))" if Ya.shape in ((m,), (m, 1)) else ""
+        hint = " (reshape it with .reshape(1, -1))" if Ya.shape == (m, 1) else ""
         raise InputError(
-            f"{y_name} must have shape (1, m) = (1, {m}) to match {x_name} of shape {X.shape}, "
+            f"{y_name} must have shape (1, m) = (1, {m}) or ({m},) to match {x_name} of shape {X.shape}, "
             f"got shape {Ya.shape}{hint}"
         )
     return validation.labels(y_name, Ya).astype(X.dtype, copy=False)
@@ -147,20 +195,34 @@ def _cost(Z: FloatArray, S: FloatArray, inv_m: float) -> float:
 def _step(
     w: FloatArray, b: float, X: FloatArray, Y: FloatArray, S: FloatArray, inv_m: float, with_cost: bool
 ) -> tuple[FloatArray, float, float]:
-    """One unchecked forward and backward pass: (dw, db, cost); cost is NaN unless ``with_cost``.
+    """One forward and backward pass: (dw, db, cost); cost is NaN unless ``with_cost``.
 
-    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (checked by the caller).
+    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (checked by the caller);
+    a z, cost or dw that is not finite raises ``NonFiniteError`` saying which (no RuntimeWarning is left behind).
     """
     # wᵀX and X dZᵀ are computed as (Xᵀw)ᵀ and (dZ Xᵀ)ᵀ: the same numbers, and BLAS
     # reads X fastest this way whether X is stored by rows or by columns.
-    Z = (X.T @ w).T
-    Z += b
-    cost = _cost(Z, S, inv_m) if with_cost else float("nan")
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = (X.T @ w).T
+        Z += b
+    problem = _z_overflow(Z, w, b, X)
+    if problem is not None:
+        raise NonFiniteError(problem, "z")
+    with np.errstate(over="ignore", invalid="ignore"):
+        cost = _cost(Z, S, inv_m) if with_cost else float("nan")
+    if with_cost and not np.isfinite(cost):
+        raise NonFiniteError(
+            f"the cost J = (1/m) Σ L overflowed (got {cost!r}) (max|z| = {np.max(np.abs(Z)):.3g})", "J"
+        )
     dZ = _sigmoid_array(Z)
     dZ -= Y
     db = float(dZ.sum()) * inv_m
     dZ *= inv_m
-    dw = (dZ @ X.T).T
+    with np.errstate(over="ignore", invalid="ignore"):
+        dw = (dZ @ X.T).T
+    bad = _first_bad(dw)
+    if bad is not None:
+        raise NonFiniteError(f"dw = (1/m) X dZᵀ overflowed (got {bad[1]!r}) at dw[{bad[0]}]", "dw")
     return dw, db, cost
 
 
@@ -175,7 +237,8 @@ def propagate(w: Any, b: Any, X: Any, Y: Any) -> tuple[dict[str, Any], float]:
 
     A = σ(wᵀX + b), J = −(1/m) Σ (y log a + (1 − y) log(1 − a)), dw = (1/m) X (A − Y)ᵀ, db = (1/m) Σ (a − y).
     The cost is computed from Z as (1/m) Σ softplus((1 − 2y) z), the same number for y ∈ {0, 1}, so it stays
-    finite when A saturates to 0 or 1.
+    finite when A saturates to 0 or 1.  Y may also be 1-D of length m.  If z = wᵀx + b, J or dw overflows,
+    ``NonFiniteError`` (an ``OverflowError``) says which and where.
     """
     X_ = _samples(X)
     Y_ = _labels_of(Y, X_)
@@ -215,13 +278,32 @@ def optimize(
         dw, db, _ = _step(w_, b_, X_, Y_, S, inv_m, False)
     for i in range(num_iterations):
         record = i % _COST_EVERY == 0
-        dw, db, cost = _step(w_, b_, X_, Y_, S, inv_m, record)
-        b_ = gradient_descent_update(w_, b_, dw, db, alpha)
+        try:
+            dw, db, cost = _step(w_, b_, X_, Y_, S, inv_m, record)
+        except NonFiniteError as exc:
+            raise _diverged(i, alpha, str(exc), exc.what) from None
+        with np.errstate(over="ignore", invalid="ignore"):
+            b_ = gradient_descent_update(w_, b_, dw, db, alpha)
+        bad = _first_bad(w_)
+        if bad is not None or not np.isfinite(b_):
+            j, v = bad if bad is not None else (-1, b_)
+            name, grad = (f"w[{j}]", float(dw.reshape(-1)[j])) if bad is not None else ("b", db)
+            raise _diverged(i, alpha, f"the step {name} := {name} − α·({grad:.3g}) overflowed (got {v!r})", "w")
         if record:
             costs.append(cost)
             if print_cost:
                 print(f"Cost after iteration {i}: {cost:f}")
     return {"w": w_, "b": b_}, {"dw": dw, "db": db}, costs
+
+
+def _diverged(i: int, alpha: float, what_happened: str, what: str) -> DivergedError:
+    return DivergedError(
+        f"gradient descent diverged at iteration {i} with learning_rate {alpha!r}: {what_happened}; "
+        "use a smaller learning rate",
+        what,
+        i,
+        alpha,
+    )
 
 
 def predict(w: Any, b: Any, X: Any) -> FloatArray:
@@ -232,8 +314,12 @@ def predict(w: Any, b: Any, X: Any) -> FloatArray:
 
 
 def _predict_unchecked(w: FloatArray, b: float, X: FloatArray) -> FloatArray:
-    Z = w.T @ X
-    Z += b
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = w.T @ X
+        Z += b
+    problem = _z_overflow(Z, w, b, X)
+    if problem is not None:
+        raise NonFiniteError(problem, "z")
     A = _sigmoid_array(Z)
     return (A > 0.5).astype(A.dtype)
 

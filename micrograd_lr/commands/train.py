@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import vectorized
+from ..module import DivergenceError
 from . import CommandError
 
 SCALAR_IMAGE_SIZE = 8  # the scalar engine's default picture size, unless --image-size is given
@@ -118,7 +120,11 @@ def train_vectorized(
         while done < iterations:
             # Each run starts at a multiple of 100, so its costs[0] is the cost at iteration `done`.
             steps = min(100, iterations - done)
-            params, _grads, costs = vectorized.optimize(w, b, X_train, Y_train, steps, learning_rate)
+            try:
+                params, _grads, costs = vectorized.optimize(w, b, X_train, Y_train, steps, learning_rate)
+            except vectorized.DivergedError as exc:
+                exc.iteration += done  # counted from the start of training, not of this run
+                raise
             w, b = params["w"], params["b"]
             if not quiet:
                 _say_cost(done, costs[0])
@@ -152,6 +158,14 @@ def train_scalar(
     with bar:
         model.fit(X_train, Y_train, num_iterations=iterations, learning_rate=learning_rate, callback=callback)
     return model.predict
+
+
+def _without_library_words(exc: ArithmeticError) -> str:
+    """What overflowed, without the library's own argument names (the user gave --learning-rate, not w)."""
+    what = {"z": "z = wᵀx + b overflowed", "J": "the cost overflowed", "dw": "the gradient dw overflowed"}
+    iteration = getattr(exc, "iteration", None)
+    where = f" at iteration {iteration}" if iteration is not None else ""
+    return what.get(getattr(exc, "what", ""), "the weights overflowed") + where
 
 
 def run(args: argparse.Namespace) -> int:
@@ -188,7 +202,13 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     trainer = train_vectorized if args.engine == "vectorized" else train_scalar
-    predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet)
+    try:
+        predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet)
+    except (DivergenceError, vectorized.NonFiniteError) as exc:  # said in the words of this command's options
+        raise CommandError(
+            f"--learning-rate {args.learning_rate:g} is too large for this data: gradient descent left the "
+            f"finite numbers ({_without_library_words(exc)}); try a smaller --learning-rate (default 0.005)"
+        ) from None
     seconds = time.perf_counter() - start
     print(f"train accuracy: {accuracy(predict(X_train), train_y):.1f} %")
     print(f"test accuracy: {accuracy(predict(X_test), test_y):.1f} %")
