@@ -21,6 +21,9 @@ micrograd_lr but ``validation`` (NumPy only).
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -360,7 +363,36 @@ def model(
 
 
 class NotFittedError(ValueError, AttributeError):
-    """Raised when predict, predict_proba or score is called before fit (like scikit-learn's error of that name)."""
+    """Raised when predict, predict_proba or score is called before fit (like scikit-learn's error of that name).
+
+    When scikit-learn is loaded, the error raised is also an instance of ``sklearn.exceptions.NotFittedError``.
+    """
+
+
+_SKLEARN_NOT_FITTED: dict[type, type] = {}
+
+
+def _not_fitted_error() -> type[NotFittedError]:
+    """NotFittedError, joined with scikit-learn's class of that name when scikit-learn is already loaded."""
+    sk = sys.modules.get("sklearn.exceptions")
+    if sk is None:
+        return NotFittedError
+    base = sk.NotFittedError
+    if base not in _SKLEARN_NOT_FITTED:
+        _SKLEARN_NOT_FITTED[base] = type("NotFittedError", (NotFittedError, base), {"__module__": __name__})
+    return _SKLEARN_NOT_FITTED[base]
+
+
+def _data_conversion_warning() -> type[Warning]:
+    """scikit-learn's DataConversionWarning when it is loaded, else UserWarning."""
+    sk = sys.modules.get("sklearn.exceptions")
+    return sk.DataConversionWarning if sk is not None else UserWarning
+
+
+def _is_sparse(value: object) -> bool:
+    """Whether value is a SciPy sparse matrix or array (without importing SciPy)."""
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and bool(sparse.issparse(value))
 
 
 class LogisticRegressionGD:
@@ -400,55 +432,119 @@ class LogisticRegressionGD:
 
     def __sklearn_tags__(self) -> Any:
         """Tags for scikit-learn ≥ 1.6 (imported here, only when scikit-learn asks for them)."""
-        from sklearn.utils import ClassifierTags, Tags, TargetTags
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
 
         return Tags(
             estimator_type="classifier",
             target_tags=TargetTags(required=True),
+            # two classes only: three or more raise "Only binary classification is supported."
             classifier_tags=ClassifierTags(multi_class=False),
+            input_tags=InputTags(sparse=False),  # sparse X is refused with a message that says so
         )
 
     # conversion at the edge: rows (m, n) → columns (n, m)
     def _columns(self, X: object, fitted_n: int | None) -> np.ndarray:
+        if _is_sparse(X):
+            raise InputTypeError(
+                f"X is a sparse matrix ({type(X).__name__}); {type(self).__name__} does not support sparse input: "
+                "pass a dense array (X.toarray())"
+            )
+        if isinstance(X, (list, tuple)) or hasattr(X, "__array__"):
+            with contextlib.suppress(ValueError, TypeError):  # ragged: validation.array says so below
+                X = np.asarray(X)
+        if isinstance(X, np.ndarray) and X.dtype.kind == "c":
+            raise InputError("Complex data not supported: X must hold real numbers")
+        if isinstance(X, np.ndarray) and X.dtype == object:
+            X = X.astype(np.float64)  # numbers stored as objects; anything else is a TypeError here
         arr = _as_array("X", X, "(m, n) with the samples as rows")
         if arr.ndim != 2:
-            raise InputError(f"X must be 2-D of shape (m, n) with the samples as rows, got shape {arr.shape}")
-        if arr.shape[0] == 0 or arr.shape[1] == 0:
-            raise InputError(f"X of shape {arr.shape} is empty; expected at least one sample (row) and one feature")
+            raise InputError(
+                f"X must be 2-D of shape (m, n) with the samples as rows, got shape {arr.shape}. Reshape your data "
+                "with X.reshape(-1, 1) if it has one feature, or X.reshape(1, -1) if it is one sample"
+            )
+        if arr.shape[0] == 0:
+            raise InputError(
+                f"X of shape {arr.shape} is empty: found 0 sample(s) (shape={arr.shape}) while a minimum of 1 is "
+                "required."
+            )
+        if arr.shape[1] == 0:
+            raise InputError(
+                f"X of shape {arr.shape} is empty: found 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
+                "required."
+            )
         validation.finite("X", arr)
         if fitted_n is not None and arr.shape[1] != fitted_n:
             raise InputError(
-                f"X has {arr.shape[1]} features (shape {arr.shape}), but {type(self).__name__} was fitted with "
-                f"n_features_in_ = {fitted_n}"
+                f"X has {arr.shape[1]} features, but {type(self).__name__} is expecting {fitted_n} features as input "
+                f"(shape {arr.shape}; it was fitted with n_features_in_ = {fitted_n})"
             )
         return arr.T
 
     def _labels(self, y: object, m: int) -> np.ndarray:
-        arr = _as_array("y", y, f"(m,) = ({m},)")
+        """y as a 1-D array of length m, of any label type (a column vector is taken with a warning)."""
+        if y is None:
+            raise InputError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None; expected labels of shape "
+                f"(m,) = ({m},)"
+            )
+        if _is_sparse(y):
+            raise InputTypeError("y is a sparse matrix; sparse input is not supported: pass a dense 1-D array")
+        arr = np.asarray(y)
+        if arr.shape == (m, 1):
+            warnings.warn(
+                f"A column-vector y was passed when a 1d array was expected (shape ({m}, 1)); it is used as y.ravel()",
+                _data_conversion_warning(),
+                stacklevel=3,
+            )
+            arr = arr.ravel()
         if arr.shape != (m,):
-            hint = " (use y.ravel())" if arr.shape in ((m, 1), (1, m)) else ""
+            hint = " (use y.ravel())" if arr.shape == (1, m) else ""
             raise InputError(f"y must be 1-D of shape (m,) = ({m},) like X's rows, got shape {arr.shape}{hint}")
-        return arr.reshape(1, m)
+        return arr
 
     def fit(self, X: Any, y: Any) -> LogisticRegressionGD:
-        """Gradient descent from zeros on X (m, n) and y (m,) of 0/1; returns self."""
+        """Gradient descent from zeros on X (m, n) and y (m,) of two classes; returns self.
+
+        The two labels (any: 0/1, −1/1, strings, booleans) are sorted into ``classes_``; the second is the
+        positive class y = 1.  Three or more classes raise a ``ValueError``: only binary classification is
+        supported.
+        """
         Xc = self._columns(X, None)
         m = Xc.shape[1]
-        Y = self._labels(y, m)
+        labels = self._labels(y, m)
+        if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
+            raise InputError("y must be finite, got NaN or infinity")
+        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+            raise InputError(
+                "Unknown label type: continuous. y must hold class labels (two of them), got non-integer floats"
+            )
+        classes, encoded = np.unique(labels, return_inverse=True)
+        if len(classes) > 2:
+            raise InputError(
+                f"y must hold two classes (labels 0 or 1, or any two labels), got {len(classes)}: "
+                f"{classes[:10].tolist()}. Only binary classification is supported."
+            )
+        if len(classes) == 1 and labels.dtype.kind in "biuf" and classes[0] in (0, 1):
+            # one of the text's labels 0/1 only: still the classes 0 and 1, with y as it is
+            classes, encoded = np.array([0, 1]).astype(labels.dtype), labels.astype(np.intp)
+        if len(classes) < 2:
+            raise InputError(
+                f"y holds only one class ({classes.tolist()}): a classifier can't train when only one class is present"
+            )
         X_ = _samples(Xc)
-        Y_ = _labels_of(Y, X_, ("X", "y"))
+        Y_ = encoded.reshape(1, m).astype(X_.dtype)
         w, b = initialize_with_zeros(X_.shape[0])
         params, _grads, costs = optimize(w, b, X_, Y_, self.num_iterations, self.learning_rate)
         self.coef_ = params["w"].T.copy()
         self.intercept_ = np.array([params["b"]], dtype=self.coef_.dtype)
         self.costs_ = costs
-        self.classes_ = np.array([0, 1])
+        self.classes_ = classes
         self.n_features_in_ = int(X_.shape[0])
         return self
 
     def _fitted(self) -> tuple[FloatArray, float, int]:
         if not hasattr(self, "coef_"):
-            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(X, y) first")
+            raise _not_fitted_error()(f"this {type(self).__name__} is not fitted yet; call fit(X, y) first")
         return self.coef_.T, float(self.intercept_[0]), self.n_features_in_
 
     def decision_function(self, X: Any) -> FloatArray:
@@ -469,10 +565,10 @@ class LogisticRegressionGD:
         w, b, n = self._fitted()
         X_ = _samples(self._columns(X, n), n=n)
         labels = _predict_unchecked(w.astype(X_.dtype, copy=False), b, X_).ravel()
-        return self.classes_[labels.astype(np.intp)]
+        out: np.ndarray = self.classes_[labels.astype(np.intp)]
+        return out
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy: the fraction of rows whose predicted label equals y."""
         predicted = self.predict(X)
-        Y = self._labels(y, predicted.shape[0])
-        return float(np.mean(predicted == Y.ravel()))
+        return float(np.mean(predicted == self._labels(y, predicted.shape[0])))
