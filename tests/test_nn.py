@@ -195,7 +195,7 @@ def test_micrograds_two_moons_loop_runs_unchanged_and_learns() -> None:
 
     model = MLP(2, [16, 16, 1])  # 2-layer neural network
 
-    def loss(batch_size=None):  # type: ignore[no-untyped-def]
+    def loss(batch_size=None):
         # inline DataLoader :)
         if batch_size is None:
             Xb, yb = X, y
