@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test figures bench dot clean
+.PHONY: demo test figures bench dot chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,13 @@ $(STAMP): pyproject.toml
 dot:
 	@sh scripts/ensure-dot.sh
 
+chromium:
+	@sh scripts/ensure-chromium.sh
+
 demo: $(STAMP) dot
 	$(BIN)/micrograd-lr demo
 
-test: $(STAMP) dot
+test: $(STAMP) dot chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

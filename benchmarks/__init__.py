@@ -14,4 +14,9 @@ by the same code for any ``Value`` class; ``bare`` the bare node, the floor of t
 table module keeps its goals as data, in its ``TARGETS``.
 """
 
-GROUPS = ("benchmarks.engine_vs_micrograd", "benchmarks.vectorized_floor", "benchmarks.logistic_value_graph")
+GROUPS = (
+    "benchmarks.engine_vs_micrograd",
+    "benchmarks.vectorized_floor",
+    "benchmarks.logistic_value_graph",
+    "benchmarks.tape_replay",
+)

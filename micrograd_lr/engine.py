@@ -195,7 +195,7 @@ class Value:
 
 def _apply(op: Op, *inputs: Operand, constant: Any = None) -> Value:
     """Compute ``op`` on the inputs (the forward pass) and record the result node."""
-    parents = tuple(_operand(x, op, i, len(inputs)) for i, x in enumerate(inputs))
+    parents = _as_parents(op, inputs)
     data = op.forward([parent.data for parent in parents], constant)
     if not math.isfinite(data):  # never let inf or nan into a graph
         raise OverflowError(f"{op.name}: the result is not a finite number ({data!r})")
@@ -205,44 +205,29 @@ def _apply(op: Op, *inputs: Operand, constant: Any = None) -> Value:
     return out
 
 
-def _gradient_error(node: Value, parent: Value, d: float) -> FloatingPointError:
-    """The error of a chain-rule step whose result is not a finite number, naming where it happened."""
-    assert node.op is not None
-    out, inp = _short(node), _short(parent)
-    return FloatingPointError(
-        f"backward: the gradient of {_describe(parent)} became {parent.grad!r} in the step through "
-        f"{_describe(node)} (value {node.data!r}): ∂out/∂{out} = {node.grad!r} times "
-        f"∂{out}/∂{inp} = {d!r} ({node.op.name}: {node.op.derivative}). "
-        "Every leaf keeps the gradient it had before this backward()."
-    )
-
-
-def _short(node: Value) -> str:
-    return node.label or (node.op.name if node.op is not None else repr(node.data))
-
-
-def _describe(node: Value) -> str:
-    if node.label:
-        return repr(node.label)
-    return f"the {node.op.name} node" if node.op is not None else f"the leaf {node.data!r}"
-
-
-def _operand(x: Operand, op: Op, i: int, count: int) -> Value:
-    """An input of ``op`` as a Value: a plain number becomes a constant leaf."""
-    if isinstance(x, Value):
-        return x
-    side = ("left", "right")[i] if count == 2 else f"input {i}"
-    leaf = Value(_number(x, f"{side} operand of {op.name}"))
-    leaf.constant = leaf.data
-    return leaf
+def _as_parents(op: Op, inputs: tuple[Operand, ...]) -> tuple[Value, ...]:
+    """The inputs of ``op`` as Values: each plain number becomes a constant leaf."""
+    if all(isinstance(x, Value) for x in inputs):
+        return inputs  # type: ignore[return-value]  # (mypy cannot see that all are Values)
+    parents = []
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            where = ("left operand", "right operand")[i] if len(inputs) == 2 else f"input {i}"
+            x = Value(_number(x, f"{where} of {op.name}"))
+            x.constant = x.data
+        parents.append(x)
+    return tuple(parents)
 
 
 def _number(data: object, what: str) -> float:
     """``data`` as a finite float, or a clear TypeError/ValueError naming ``what``."""
-    if not isinstance(data, numbers.Real):  # int, bool, float, Fraction, NumPy real scalars
+    if isinstance(data, bool) or not isinstance(data, (float, int, numbers.Real)):  # Fraction, NumPy reals too
         hint = " (use Value.data to get the number)" if isinstance(data, Value) else ""
         raise TypeError(f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r:.80}{hint}")
-    x = float(data)
+    try:
+        x = float(data)
+    except OverflowError:
+        raise ValueError(f"{what} must be finite, got an int too large for a float (beyond ±1.8e308)") from None
     if not math.isfinite(x):
         raise ValueError(f"{what} must be finite, got {x!r}")
     return x
@@ -276,33 +261,56 @@ def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, inputs before outputs: the order the forward pass ran.
 
     Iterative depth-first search (no recursion), so a graph a million nodes deep
-    is fine.  ``backward()`` walks the same order, without the leaves, in reverse.
+    is fine.  ``backward()`` walks the nodes operations made in the reverse of this order.
     """
     if not isinstance(root, Value):
         raise TypeError(f"root must be a Value, got {type(root).__name__}")
-    return _topological_order(root, leaves=True)
-
-
-def _topological_order(root: Value, *, leaves: bool) -> list[Value]:
-    """Depth-first, inputs before outputs; with ``leaves=False`` only the nodes operations made."""
     order: list[Value] = []
     visited: set[Value] = set()
-    stack = [(root, False)]  # (node, are its inputs placed already?)
+    stack: list[Any] = [root]  # Values to visit, and None: "the inputs of the Value under me are placed"
     while stack:
-        node, inputs_placed = stack.pop()
-        if inputs_placed:
-            order.append(node)
-        elif node not in visited and (leaves or node.op is not None):
+        node = stack.pop()
+        if node is None:
+            order.append(stack.pop())
+        elif node not in visited:
             visited.add(node)
-            stack.append((node, True))
-            stack.extend((parent, False) for parent in reversed(node.parents))
+            stack += [node, None, *reversed(node.parents)]  # its inputs first, then the node itself
     return order
+
+
+# ---------------------------------------------------------------- errors of backward()
+
+
+def _gradient_error(node: Value, parent: Value, d: float) -> FloatingPointError:
+    """The error of a chain-rule step whose result is not a finite number, naming where it happened."""
+    assert node.op is not None
+    out, inp = _short(node), _short(parent)
+    return FloatingPointError(
+        f"backward: the gradient of {_describe(parent)} became {parent.grad!r} in the step through "
+        f"{_describe(node)} (value {node.data!r}): ∂out/∂{out} = {node.grad!r} times "
+        f"∂{out}/∂{inp} = {d!r} ({node.op.name}: {node.op.derivative}). "
+        "Every leaf keeps the gradient it had before this backward()."
+    )
+
+
+def _short(node: Value) -> str:
+    return node.label or (node.op.name if node.op is not None else repr(node.data))
+
+
+def _describe(node: Value) -> str:
+    if node.label:
+        return repr(node.label)
+    return f"the {node.op.name} node" if node.op is not None else f"the leaf {node.data!r}"
 
 
 # ---------------------------------------------------------------- switches
 
 
-_state = threading.local()  # per thread: how many no_grad() blocks are open
+class _ThreadState(threading.local):
+    no_grad_depth = 0  # how many no_grad() blocks this thread has open
+
+
+_state = _ThreadState()
 
 
 @contextmanager
@@ -312,7 +320,7 @@ def no_grad() -> Iterator[None]:
     Results made inside are leaves: they hold a value but remember no parents.
     The setting is per thread and is restored on exit, also on exceptions.
     """
-    _state.no_grad_depth = getattr(_state, "no_grad_depth", 0) + 1
+    _state.no_grad_depth += 1
     try:
         yield
     finally:
@@ -321,7 +329,7 @@ def no_grad() -> Iterator[None]:
 
 def is_grad_enabled() -> bool:
     """True unless inside ``no_grad()`` in this thread."""
-    return not getattr(_state, "no_grad_depth", 0)
+    return _state.no_grad_depth == 0
 
 
 _gc_lock = threading.Lock()

@@ -15,7 +15,15 @@ One signature for every row, whatever the number of inputs:
   the data x of a dot product) or ``None``;
 * ``local(xs, out, k) -> (∂out/∂x₁, ∂out/∂x₂, ...)``: one derivative per input.
 
-This module knows nothing about ``Value``; it works on plain floats.
+Each row also has an array form, used by ``tape`` to replay a graph over many
+nodes or samples at once: ``array_forward(xs, k)`` and ``array_local(xs, out, k)``
+take NumPy arrays where the scalar forms take floats (``xs[i]`` the i-th input
+for every node and sample, ``k`` broadcastable to them, for ``dot`` stacked
+like ``xs``) and return arrays (local derivatives may be broadcastable rather
+than full size).  They do not check domains: a result outside them is NaN or
+infinity, which the tape reports.  The tests hold both forms equal.
+
+This module knows nothing about ``Value``; it works on floats and arrays.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 Floats = Sequence[float]
 
@@ -36,6 +46,14 @@ class Op:
     (``"k"``, ``"y"``), and ``picture`` is how a drawing writes the operation
     with that constant filled in (``"^{k}"``); ``function`` is the name under
     which the expression parser offers a one-input operation (``"exp"``).
+
+    ``expr`` and ``expr_local`` say ``forward`` and ``local`` again in a small
+    expression language that both Python and the step-through page (JavaScript)
+    evaluate: numbers, ``+ - * /``, brackets, the inputs ``a``, ``b`` (or the list
+    ``xs`` and the input's index ``i`` for rows with any number of inputs, whose
+    ``expr_local`` is one expression for every input), the constant ``k`` (or its
+    name), ``out``, and the functions listed in ``stepper.FUNCTIONS``.  The tests
+    hold them equal to ``forward`` and ``local`` for every row.
     """
 
     name: str
@@ -47,6 +65,10 @@ class Op:
     constant: str = ""
     picture: str = ""
     function: str = ""
+    array_forward: Callable[[Any, Any], Any] = lambda xs, k: _no_array_form()
+    array_local: Callable[[Any, Any, Any], Any] = lambda xs, out, k: _no_array_form()
+    expr: str = ""
+    expr_local: tuple[str, ...] = ()
 
     def text(self, constant: Any, fmt: Callable[[float], str] = repr) -> str:
         """The operation as a picture writes it: ``^2`` for ``a ** 2``, else its symbol."""
@@ -56,6 +78,10 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}: {self.formula}; {self.derivative})"
+
+
+def _no_array_form() -> Any:
+    raise NotImplementedError("this operation has no array form (add array_forward and array_local to its row)")
 
 
 def _fmt(x: float) -> str:
@@ -144,7 +170,10 @@ def _d_powk(xs: Floats, out: float, k: float) -> tuple[float]:
         return (0.0,)
     if x == 0.0 and k < 1.0:
         raise ZeroDivisionError(f"powk: the derivative of x ** {_fmt(k)} is infinite at x = 0.0")
-    return (k * x ** (k - 1.0),)
+    try:
+        return (k * x ** (k - 1.0),)
+    except OverflowError:
+        raise OverflowError(f"powk: the derivative k·x^(k−1) of x ** {_fmt(k)} overflows at x = {_fmt(x)}") from None
 
 
 def _d_log(xs: Floats, out: float, k: None) -> tuple[float]:
@@ -169,6 +198,37 @@ def _d_dot(xs: Floats, out: float, k: Floats | None) -> Floats:
     return (*xs[n:], *xs[:n])  # ∂z/∂wᵢ = xᵢ, ∂z/∂xᵢ = wᵢ
 
 
+# ------------------------------------------------------------------ array forms
+# The same rules over NumPy arrays (no domain checks: the tape checks results).
+
+
+def _array_sigmoid(x: Any) -> Any:
+    e = np.exp(-np.abs(x))  # never exponentiates a positive number
+    return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _array_softplus(t: Any) -> Any:
+    return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
+
+
+def _array_powk_local(xs: Any, out: Any, k: Any) -> tuple[Any]:
+    return (np.where(k == 0.0, 0.0, k * xs[0] ** (k - 1.0)),)
+
+
+def _array_dot(xs: Any, k: Any) -> Any:
+    if k is None:
+        n = len(xs) // 2
+        return np.sum(np.multiply(xs[:n], xs[n:]), axis=0)
+    return np.sum(np.multiply(xs, k), axis=0)
+
+
+def _array_dot_local(xs: Any, out: Any, k: Any) -> Any:
+    if k is not None:
+        return k
+    n = len(xs) // 2
+    return np.concatenate((xs[n:], xs[:n]))  # ∂z/∂wᵢ = xᵢ, ∂z/∂xᵢ = wᵢ
+
+
 # ------------------------------------------------------------------ the table
 # Inputs are called a, b (or aᵢ) in the formulas; derivative texts are checked
 # against the code by the tests.
@@ -177,85 +237,130 @@ ADD = Op(
     name="add", symbol="+", formula="a + b", derivative="∂/∂a = 1, ∂/∂b = 1",
     forward=lambda xs, k: xs[0] + xs[1],
     local=lambda xs, out, k: (1.0, 1.0),
+    array_forward=lambda xs, k: xs[0] + xs[1],
+    array_local=lambda xs, out, k: (1.0, 1.0),
+    expr="a + b", expr_local=("1", "1"),
 )
 SUB = Op(
     name="sub", symbol="−", formula="a − b", derivative="∂/∂a = 1, ∂/∂b = −1",
     forward=lambda xs, k: xs[0] - xs[1],
     local=lambda xs, out, k: (1.0, -1.0),
+    array_forward=lambda xs, k: xs[0] - xs[1],
+    array_local=lambda xs, out, k: (1.0, -1.0),
+    expr="a - b", expr_local=("1", "-1"),
 )
 MUL = Op(
     name="mul", symbol="×", formula="a · b", derivative="∂/∂a = b, ∂/∂b = a",
     forward=lambda xs, k: xs[0] * xs[1],
     local=lambda xs, out, k: (xs[1], xs[0]),
+    array_forward=lambda xs, k: xs[0] * xs[1],
+    array_local=lambda xs, out, k: (xs[1], xs[0]),
+    expr="a * b", expr_local=("b", "a"),
 )
 DIV = Op(
     name="div", symbol="÷", formula="a / b", derivative="∂/∂a = 1/b, ∂/∂b = −a/b²",
     forward=_div,
     local=lambda xs, out, k: (1.0 / xs[1], -out / xs[1]),
+    array_forward=lambda xs, k: xs[0] / xs[1],
+    array_local=lambda xs, out, k: (1.0 / xs[1], -out / xs[1]),
+    expr="a / b", expr_local=("1 / b", "-out / b"),
 )
 POW = Op(
     name="pow", symbol="^", formula="a ** b", derivative="∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln(a)",
     forward=_pow,
     local=_d_pow,
+    array_forward=lambda xs, k: xs[0] ** xs[1],
+    array_local=lambda xs, out, k: (xs[1] * out / xs[0], out * np.log(xs[0])),
+    expr="pow(a, b)", expr_local=("b * out / a", "out * log(a)"),
 )
 NEG = Op(
     name="neg", symbol="−", formula="−a", derivative="∂/∂a = −1",
     forward=lambda xs, k: -xs[0],
     local=lambda xs, out, k: (-1.0,),
+    array_forward=lambda xs, k: -xs[0],
+    array_local=lambda xs, out, k: (-1.0,),
+    expr="-a", expr_local=("-1",),
 )
 POWK = Op(
     name="powk", symbol="^k", formula="a ** k", derivative="∂/∂a = k·a^(k−1)",
     forward=_powk,
     local=_d_powk,
+    array_forward=lambda xs, k: xs[0] ** k,
+    array_local=_array_powk_local,
     constant="k", picture="^{k}",
+    expr="pow(a, k)", expr_local=("k * pow(a, k - 1)",),
 )
 EXP = Op(
     name="exp", symbol="exp", formula="exp(a)", derivative="∂/∂a = exp(a)",
     forward=_exp,
     local=lambda xs, out, k: (out,),
+    array_forward=lambda xs, k: np.exp(xs[0]),
+    array_local=lambda xs, out, k: (out,),
     function="exp",
+    expr="exp(a)", expr_local=("out",),
 )
 LOG = Op(
     name="log", symbol="log", formula="log(a)", derivative="∂/∂a = 1/a",
     forward=_log,
     local=_d_log,
+    array_forward=lambda xs, k: np.log(xs[0]),
+    array_local=lambda xs, out, k: (1.0 / xs[0],),
     function="log",
+    expr="log(a)", expr_local=("1 / a",),
 )
 TANH = Op(
     name="tanh", symbol="tanh", formula="tanh(a)", derivative="∂/∂a = 1 − tanh²(a)",
     forward=lambda xs, k: math.tanh(xs[0]),
     local=lambda xs, out, k: (1.0 - out * out,),
+    array_forward=lambda xs, k: np.tanh(xs[0]),
+    array_local=lambda xs, out, k: (1.0 - out * out,),
     function="tanh",
+    expr="tanh(a)", expr_local=("1 - out * out",),
 )
 SIGMOID = Op(
     name="sigmoid", symbol="σ", formula="σ(a) = 1/(1 + e^−a)", derivative="∂/∂a = σ(a)(1 − σ(a))",
     forward=lambda xs, k: sigmoid(xs[0]),
     local=lambda xs, out, k: (out * (1.0 - out),),
+    array_forward=lambda xs, k: _array_sigmoid(xs[0]),
+    array_local=lambda xs, out, k: (out * (1.0 - out),),
     function="sigmoid",
+    expr="sigmoid(a)", expr_local=("out * (1 - out)",),
 )
 RELU = Op(
     name="relu", symbol="ReLU", formula="max(0, a)", derivative="∂/∂a = 1 if a > 0 else 0",
     forward=lambda xs, k: xs[0] if xs[0] > 0.0 else 0.0,
     local=lambda xs, out, k: (1.0 if xs[0] > 0.0 else 0.0,),
+    array_forward=lambda xs, k: np.where(xs[0] > 0.0, xs[0], 0.0),
+    array_local=lambda xs, out, k: (np.where(xs[0] > 0.0, 1.0, 0.0),),
     function="relu",
+    expr="max(0, a)", expr_local=("step(a)",),
 )
 XENT = Op(
     name="xent", symbol="L", formula="L(σ(a), y) = y·softplus(−a) + (1 − y)·softplus(a)",
     derivative="∂/∂a = σ(a) − y  (the text's dz = a − y)",
     forward=lambda xs, y: logistic_loss(xs[0], y),
     local=lambda xs, out, y: (sigmoid(xs[0]) - y,),  # as the text and the vectorized path compute it
+    array_forward=lambda xs, y: y * _array_softplus(-xs[0]) + (1.0 - y) * _array_softplus(xs[0]),
+    array_local=lambda xs, out, y: (_array_sigmoid(xs[0]) - y,),
     constant="y", picture="L (y={y})",
+    expr="y * softplus(-a) + (1 - y) * softplus(a)", expr_local=("sigmoid(a) - y",),
 )
 SUM = Op(
     name="sum", symbol="Σ", formula="a₁ + … + aₙ", derivative="∂/∂aᵢ = 1",
     forward=lambda xs, k: math.fsum(xs),
     local=lambda xs, out, k: (1.0,) * len(xs),
+    array_forward=lambda xs, k: np.sum(xs, axis=0),
+    array_local=lambda xs, out, k: np.ones(np.shape(xs)),
+    expr="sum(xs)", expr_local=("1",),
 )
 DOT = Op(
     name="dot", symbol="·", formula="w₁x₁ + … + wₙxₙ", derivative="∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ",
     forward=_dot,
     local=_d_dot,
+    array_forward=_array_dot,
+    array_local=_array_dot_local,
     constant="x",
+    expr="dot(xs, k)", expr_local=("partner(xs, k, i)",),
 )
 
 TABLE: dict[str, Op] = {

@@ -11,7 +11,7 @@ from benchmarks.bare import BareValue
 from micrograd_lr.engine import Value
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(width=st.integers(1, 5), depth=st.integers(1, 4), seed=st.integers(0, 2**16))
 def test_bare_node_matches_the_engine_on_the_mlp_graph(width: int, depth: int, seed: int) -> None:
     ours, bare = bench.mlp_leaves(Value, width, depth, seed), bench.mlp_leaves(BareValue, width, depth, seed)

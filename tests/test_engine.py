@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 from micrograd_lr import TABLE, Op, Value, dot, gc_paused, no_grad, ops, topological_order, vsum
 from micrograd_lr.engine import is_grad_enabled
 
-FAST = settings(max_examples=150, deadline=None)
-
 
 def central_difference(f: Callable[[float], float], x: float, h: float) -> float:
     """Five-point central difference: error O(h⁴), exact for polynomials up to degree 4."""
@@ -73,7 +71,6 @@ UNARY_CASES: dict[str, tuple[Callable[[Value], Value], Callable[[float], float],
 
 
 @pytest.mark.parametrize("name", sorted(UNARY_CASES))
-@FAST
 @given(data=st.data())
 def test_unary_derivative_matches_finite_difference(name: str, data: st.DataObject) -> None:
     build, reference, domain = UNARY_CASES[name]
@@ -91,7 +88,6 @@ def softplus(t: float) -> float:
     return math.log1p(math.exp(t)) if t < 30.0 else t + math.log1p(math.exp(-t))
 
 
-@FAST
 @given(x=floats(-700.0, 700.0), y=st.sampled_from([0.0, 1.0]) | floats(0.0, 1.0))
 def test_logistic_loss_is_cross_entropy_and_its_derivative_is_a_minus_y(x: float, y: float) -> None:
     z = Value(x)
@@ -128,7 +124,6 @@ BINARY_CASES: dict[str, tuple[Callable[[Value, Value], Value], Callable[[float, 
 
 
 @pytest.mark.parametrize("name", sorted(BINARY_CASES))
-@FAST
 @given(
     x=st.just(0.0) | floats(1e-3, 1e3) | floats(-1e3, -1e-3),
     y=st.just(0.0) | floats(1e-3, 1e3) | floats(-1e3, -1e-3),
@@ -154,7 +149,6 @@ def test_binary_derivatives_match_finite_differences(name: str, x: float, y: flo
         assert_close(grad, central_difference(f, v, h), rel=1e-5, floor=rounding_floor(f, v, h))
 
 
-@FAST
 @given(
     w=st.lists(floats(-10, 10), min_size=1, max_size=6),
     data=st.data(),
@@ -232,7 +226,6 @@ def test_every_row_of_the_table_has_a_test_domain() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
-@FAST
 @given(data=st.data())
 def test_each_rows_local_derivatives_match_finite_differences_of_its_forward_rule(
     name: str, data: st.DataObject
@@ -292,7 +285,7 @@ def _named_inputs(name: str, xs: list[float], k: Any) -> list[tuple[str, dict[st
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=5)  # a few points: this checks the text, not the numerics
 @given(data=st.data())
 def test_each_rows_prose_derivative_agrees_with_its_code(name: str, data: st.DataObject) -> None:
     op = TABLE[name]
@@ -366,7 +359,6 @@ def _value(x: object) -> Value:
     return x if isinstance(x, Value) else Value(float(x))  # type: ignore[arg-type]
 
 
-@settings(max_examples=200, deadline=None)
 @given(expr=expressions(3), xs=st.lists(floats(-2, 2), min_size=3, max_size=3))
 def test_random_expressions_match_finite_differences(expr: Callable[[list[Value]], Value], xs: list[float]) -> None:
     vs = [Value(x) for x in xs]
@@ -409,7 +401,6 @@ def reference_backward(root: Value) -> None:
         node._backward()
 
 
-@settings(max_examples=200, deadline=None)
 @given(expr=expressions(3), xs=st.lists(floats(-2, 2), min_size=3, max_size=3), calls=st.integers(1, 3))
 def test_backward_equals_the_chain_rule_step_by_step(
     expr: Callable[[list[Value]], Value], xs: list[float], calls: int
@@ -461,12 +452,14 @@ def test_the_texts_computation_graph_J_equals_3_times_a_plus_bc() -> None:
 # ---------------------------------------------------------------- graph structure and semantics
 
 
+@pytest.mark.slow
 def test_a_million_deep_chain_backpropagates() -> None:
     x = Value(1.0)
     v = x
-    for _ in range(1_000_000):
-        v = v + 1e-6
-    v.backward()
+    with gc_paused():  # the collector would only rescan the growing chain; depth is what is tested
+        for _ in range(1_000_000):
+            v = v + 1e-6
+        v.backward()
     assert x.grad == 1.0
     assert v.data == pytest.approx(2.0, rel=1e-9)
 
@@ -739,7 +732,6 @@ def test_a_failed_backward_leaves_every_leaf_gradient_as_it_was() -> None:
     assert (x.grad, y.grad) == (-1.0, 7.0)
 
 
-@FAST
 @given(scale=st.sampled_from([1.0, 1e100, 1e200, 1e300]), x=st.floats(1e-300, 1.0))
 def test_gradients_are_finite_or_backward_raises(scale: float, x: float) -> None:
     """dz/dv = s/v − s/(2v): a path overflows for tiny v. Finite gradients or an error, never inf or NaN."""
@@ -753,3 +745,39 @@ def test_gradients_are_finite_or_backward_raises(scale: float, x: float) -> None
     else:
         assert all(math.isfinite(n.grad) for n in topological_order(out))
         assert v.grad == pytest.approx(scale / (2 * x), rel=1e-12)
+
+
+# ---------------------------------------------------------------- one policy for numbers, at every operation
+
+# Each way of giving a plain number to an operation, by the name of its table row.
+NUMBER_DOORS: dict[str, Callable[[Any], Value]] = {
+    "add": lambda n: Value(1.0) + n,
+    "sub": lambda n: n - Value(1.0),
+    "mul": lambda n: Value(1.0) * n,
+    "div": lambda n: n / Value(1.0),
+    "pow": lambda n: n ** Value(1.0),
+    "powk": lambda n: Value(1.0) ** n,
+    "xent": lambda n: Value(1.0).logistic_loss(n),
+    "sum": lambda n: vsum([Value(1.0), n]),
+    "dot": lambda n: dot([Value(1.0)], [n]),
+}
+
+
+@pytest.mark.parametrize("door", sorted(NUMBER_DOORS))
+@pytest.mark.parametrize("bad", [True, False, np.bool_(True)])
+def test_bool_is_not_a_number_anywhere(door: str, bad: object) -> None:
+    with pytest.raises(TypeError, match=r"must be a real number .* got bool"):
+        NUMBER_DOORS[door](bad)
+
+
+@pytest.mark.parametrize("door", sorted(NUMBER_DOORS))
+def test_an_int_beyond_float_range_is_a_clear_value_error_anywhere(door: str) -> None:
+    with pytest.raises(ValueError, match="must be finite, got an int too large for a float"):
+        NUMBER_DOORS[door](10**400)
+    with pytest.raises(ValueError, match=r"data must be finite, got an int too large"):
+        Value(-(10**400))
+
+
+def test_a_derivative_that_overflows_names_the_operation_not_errno() -> None:
+    with pytest.raises(OverflowError, match=r"powk: the derivative .* of x \*\* -1\.0 overflows at x = 1e-200"):
+        (Value(1e-200) ** -1).backward()

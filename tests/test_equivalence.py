@@ -93,7 +93,6 @@ def _saturates(w: np.ndarray, b: float, X: np.ndarray) -> bool:
     return bool(np.any((a == 0.0) | (a == 1.0)))
 
 
-@settings(max_examples=300, deadline=None)
 @given(problems())
 def test_autograd_loop_and_vectorized_give_the_same_gradients_and_cost(problem: Problem) -> None:
     w, b, X, Y = problem
@@ -111,7 +110,6 @@ def test_autograd_loop_and_vectorized_give_the_same_gradients_and_cost(problem: 
     assert all(math.isfinite(v) for v in (fused[1], fused[2], loop[2], vec[2]))
 
 
-@settings(max_examples=100, deadline=None)
 @given(problems())
 def test_the_literal_graph_gives_the_same_gradients_wherever_it_is_finite(problem: Problem) -> None:
     """One product node per wⱼxⱼ and the literal loss: the same dw and db; J to the accuracy of log(1 − a)."""
@@ -134,7 +132,6 @@ def test_the_literal_graph_gives_the_same_gradients_wherever_it_is_finite(proble
     assert abs(literal[2] - fused[2]) <= EXACT * s_b + 4 * 2.2e-16 * conditioning
 
 
-@settings(max_examples=100, deadline=None)
 @given(problems(max_n=4, max_m=6, x_max=3.0, w_max=2.0))
 def test_central_differences_agree_with_autograd(problem: Problem) -> None:
     w, b, X, Y = problem
@@ -157,7 +154,6 @@ def test_central_differences_agree_with_autograd(problem: Problem) -> None:
     assert np.all(np.abs(auto - numeric_v) <= FD_REL * np.abs(auto) + floor)
 
 
-@settings(max_examples=100, deadline=None)
 @given(problems(max_m=1), st.booleans())
 def test_one_sample_graph_equals_the_text_formulas(problem: Problem, stable: bool) -> None:
     """dz = a − y, dw = x·dz, db = dz on the text's graph; and da = −y/a + (1 − y)/(1 − a) on the literal one."""
@@ -181,7 +177,7 @@ def test_one_sample_graph_equals_the_text_formulas(problem: Problem, stable: boo
         assert math.isclose(nodes["a"].grad, da, rel_tol=1e-9), (nodes["a"].grad, da)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     problems(max_n=4, max_m=6, x_max=2.0, w_max=1.0),
     st.integers(1, 230),
@@ -203,7 +199,6 @@ def test_fit_and_optimize_take_the_same_steps(problem: Problem, k: int, alpha: f
     np.testing.assert_allclose([[p.grad] for p in model.w], grads["dw"], rtol=1e-9, atol=1e-11)
 
 
-@settings(max_examples=300, deadline=None)
 @given(_floats(-745.0, 745.0), st.sampled_from([0.0, 1.0]))
 def test_literal_and_stable_loss_agree_where_both_are_finite(z: float, y: float) -> None:
     zv = Value(z)

@@ -61,7 +61,7 @@ def test_fit_sets_the_fitted_attributes() -> None:
     assert est.score(X, y) >= 0.95
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(row_problems(), st.integers(1, 150), st.floats(0.01, 1.0))
 def test_fit_equals_model_on_the_transposed_data(problem: tuple[np.ndarray, np.ndarray], k: int, alpha: float) -> None:
     X, y = problem
@@ -73,7 +73,7 @@ def test_fit_equals_model_on_the_transposed_data(problem: tuple[np.ndarray, np.n
     np.testing.assert_array_equal(est.predict(X), d["Y_prediction_train"].ravel())
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(row_problems())
 def test_predict_proba_predict_and_score_agree(problem: tuple[np.ndarray, np.ndarray]) -> None:
     X, y = problem

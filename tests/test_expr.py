@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from micrograd_lr import Value, topological_order
@@ -28,7 +28,6 @@ def test_the_text_example() -> None:
     assert [leaf.label for leaf in leaves.values()] == ["a", "b", "c"]
 
 
-@settings(max_examples=100, deadline=None)
 @given(finite, finite, positive)
 def test_same_value_and_gradients_as_building_by_hand(a: float, b: float, c: float) -> None:
     expr = "sigmoid(a*b - c/2) + tanh(a)**2 - log(c) + exp(-a) * relu(b) + +c / (1 + a*a) - -b"
@@ -42,7 +41,6 @@ def test_same_value_and_gradients_as_building_by_hand(a: float, b: float, c: flo
     assert grads(leaves) == {"a": A.grad, "b": B.grad, "c": C.grad}
 
 
-@settings(max_examples=50, deadline=None)
 @given(positive, finite)
 def test_powers(x: float, y: float) -> None:
     root, leaves = build("x**2 + x**y + 2**y + x**-1.5", {"x": x, "y": y})
@@ -218,7 +216,6 @@ def test_just_within_the_limits_works() -> None:
     assert root.data == 2.0
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 def test_arbitrary_text_either_builds_or_raises_expression_error(source: str) -> None:
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from conftest import DemoRun
 
 from micrograd_lr import gallery, viz
 from micrograd_lr.commands import figures
@@ -42,11 +43,9 @@ def texts(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gallery")
-    paths = gallery.write_all(out)
-    assert [p.name for p in paths] == [f"{name}.svg" for name in gallery.FIGURES]
-    return out
+def fresh(demo_run: DemoRun) -> Path:
+    """The figures as the code draws them now: those ``micrograd-lr demo`` wrote in this session."""
+    return demo_run.figures
 
 
 def test_every_figure_is_committed() -> None:
@@ -75,7 +74,8 @@ def test_committed_figure_shows_what_the_code_draws_now(fresh: Path, name: str) 
 
 def test_two_runs_write_identical_bytes(fresh: Path, tmp_path: Path) -> None:
     # (the cat costs are trained once per process; training is deterministic: fixed data, zero start)
-    gallery.write_all(tmp_path)
+    paths = gallery.write_all(tmp_path)
+    assert paths == [tmp_path / f"{name}.svg" for name in gallery.FIGURES]
     for name in gallery.FIGURES:
         assert (tmp_path / f"{name}.svg").read_bytes() == (fresh / f"{name}.svg").read_bytes(), name
         assert b"<dc:date>" not in (tmp_path / f"{name}.svg").read_bytes()
@@ -118,7 +118,8 @@ def expected() -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("name", list(gallery.FIGURES))
 def test_each_figure_is_well_formed_and_shows_its_labels_and_numbers(fresh: Path, name: str) -> None:
-    got = texts(fresh / f"{name}.svg")  # parses as XML
+    assert ET.fromstring((fresh / f"{name}.svg").read_bytes()).tag == f"{SVG}svg"
+    got = texts(fresh / f"{name}.svg")
     for text in expected()[name]:
         assert text in got, (name, text, got)
 

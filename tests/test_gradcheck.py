@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from micrograd_lr import Value, ops
@@ -62,7 +62,6 @@ def test_numerical_gradient_on_values_restores_them_and_records_no_graph() -> No
     assert all(out.op is None for out in built)  # evaluated under no_grad: no graph kept
 
 
-@settings(max_examples=100, deadline=None)
 @given(finite, finite, finite)
 def test_check_gradients_passes_correct_autograd(a: float, b: float, c: float) -> None:
     x, y, z = Value(a), Value(b), Value(c)
@@ -191,7 +190,6 @@ def test_analytic_one_sample_by_hand() -> None:
     assert ref["db"] == ref["dz"]
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(finite, min_size=1, max_size=5), st.sampled_from([0, 1]), st.data())
 def test_analytic_equals_autograd_on_the_literal_graph(x: list[float], y: int, data: st.DataObject) -> None:
     w = data.draw(st.lists(finite, min_size=len(x), max_size=len(x)))
@@ -284,7 +282,6 @@ def _problem(data: st.DataObject, n: int) -> tuple[np.ndarray, Callable[[np.ndar
     return theta, f, s * c * np.cos(theta / L) / L, L
 
 
-@settings(max_examples=150)
 @given(st.data(), st.integers(1, 4))
 def test_any_accepted_step_catches_a_planted_error_of_one_percent(data: st.DataObject, n: int) -> None:
     theta, f, g, L = _problem(data, n)
@@ -302,7 +299,6 @@ def test_any_accepted_step_catches_a_planted_error_of_one_percent(data: st.DataO
     assert result.largest >= 0.005
 
 
-@settings(max_examples=150)
 @given(st.data(), st.integers(1, 4))
 def test_correct_gradients_pass_across_magnitudes(data: st.DataObject, n: int) -> None:
     theta, f, g, L = _problem(data, n)

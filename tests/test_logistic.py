@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -285,7 +285,6 @@ def test_explicit_loop_on_a_hand_computed_example() -> None:
     assert type(grads["db"]) is float and type(cost) is float
 
 
-@settings(max_examples=50, deadline=None)
 @given(
     hnp.arrays(np.float64, (3, 5), elements=st.floats(-10, 10, allow_subnormal=False)),
     hnp.arrays(np.float64, (1, 5), elements=st.sampled_from([0.0, 1.0])),

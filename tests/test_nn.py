@@ -79,7 +79,7 @@ def test_zero_grad_clears_every_parameter() -> None:
     assert all(p.grad == 0.0 for p in net.parameters())
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     st.integers(0, 10_000),
     st.lists(st.floats(-2.0, 2.0, allow_nan=False, allow_subnormal=False), min_size=3, max_size=3),
@@ -92,7 +92,7 @@ def test_mlp_gradients_match_central_differences(seed: int, x: list[float], acti
     assert error < 1e-6
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.integers(0, 10_000))
 def test_relu_network_gradients_match_central_differences_away_from_kinks(seed: int) -> None:
     X, y = house_price_data(6, seed=seed)

@@ -76,7 +76,7 @@ def test_cost_curve_places_costs_at_their_iterations() -> None:
     assert "0.005" in fig.axes[0].get_title()
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     st.lists(st.floats(0.0, 10.0, allow_nan=False), min_size=1, max_size=30),
     st.integers(1, 1000),

@@ -26,8 +26,6 @@ from hypothesis.extra import numpy as hnp
 from micrograd_lr import vectorized
 from micrograd_lr.vectorized import initialize_with_zeros, model, optimize, predict, propagate, sigmoid
 
-FAST = settings(max_examples=60, deadline=None)
-
 
 @contextmanager
 def no_float_warnings() -> Iterator[None]:
@@ -73,7 +71,6 @@ def reference(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> tuple[li
 # ----------------------------------------------------------------------------- sigmoid
 
 
-@FAST
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_sigmoid_is_in_0_1_without_warnings_for_any_finite_z(z: float) -> None:
     with no_float_warnings():
@@ -84,14 +81,12 @@ def test_sigmoid_is_in_0_1_without_warnings_for_any_finite_z(z: float) -> None:
     assert arr.shape == (2,)
 
 
-@FAST
 @given(st.floats(-700, 700))
 def test_sigmoid_matches_the_formula(z: float) -> None:
     expected = 1 / (1 + math.exp(-z))
     assert math.isclose(float(sigmoid(z)), expected, rel_tol=1e-14, abs_tol=0.0)
 
 
-@FAST
 @given(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=5), elements=st.floats(-1e6, 1e6)))
 def test_sigmoid_is_symmetric_and_monotone(z: np.ndarray) -> None:
     with no_float_warnings():
@@ -160,7 +155,6 @@ def test_propagate_on_a_small_problem() -> None:
     assert grads["dw"].shape == (2, 1) and type(grads["db"]) is float and type(cost) is float
 
 
-@FAST
 @given(problems())
 def test_propagate_equals_the_texts_loop_over_samples(problem: tuple[Any, ...]) -> None:
     w, b, X, Y = problem
@@ -171,7 +165,6 @@ def test_propagate_equals_the_texts_loop_over_samples(problem: tuple[Any, ...]) 
     assert math.isclose(cost, J, rel_tol=1e-12)
 
 
-@FAST
 @given(problems())
 def test_propagate_gradients_match_central_differences(problem: tuple[Any, ...]) -> None:
     w, b, X, Y = problem
@@ -191,7 +184,6 @@ def test_propagate_gradients_match_central_differences(problem: tuple[Any, ...])
     assert abs(grads["db"] - numeric_b) <= 1e-7 + 1e-6 * abs(numeric_b)
 
 
-@FAST
 @given(problems(scale=2.0))
 def test_cost_equals_the_literal_cross_entropy_where_finite(problem: tuple[Any, ...]) -> None:
     w, b, X, Y = problem
@@ -203,7 +195,6 @@ def test_cost_equals_the_literal_cross_entropy_where_finite(problem: tuple[Any, 
         assert math.isclose(cost, literal, rel_tol=1e-6, abs_tol=1e-12)
 
 
-@FAST
 @given(st.floats(40, 1e6), st.integers(0, 1))
 def test_cost_stays_finite_when_predictions_saturate(z: float, y: int) -> None:
     """With a = σ(±z) rounded to 1 or 0, the literal loss is inf or 0; the cost is softplus: exact."""
@@ -233,7 +224,7 @@ def loop_of_propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, k: 
     return w, b, grads, costs
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(problems(), st.integers(1, 230), st.floats(0.001, 0.5))
 def test_optimize_equals_a_loop_of_propagate(problem: tuple[Any, ...], k: int, alpha: float) -> None:
     w, b, X, Y = problem
@@ -247,7 +238,7 @@ def test_optimize_equals_a_loop_of_propagate(problem: tuple[Any, ...], k: int, a
     np.testing.assert_allclose(costs, costs_ref, rtol=1e-9)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(problems())
 def test_optimize_does_not_modify_the_callers_w(problem: tuple[Any, ...]) -> None:
     w, b, X, Y = problem
@@ -258,7 +249,7 @@ def test_optimize_does_not_modify_the_callers_w(problem: tuple[Any, ...]) -> Non
     assert type(params["b"]) is float
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(problems(max_n=3, max_m=8))
 def test_cost_never_rises_with_a_small_enough_step(problem: tuple[Any, ...]) -> None:
     """J is convex with ∇J Lipschitz by L ≤ σ_max([X; 1])² / (4m): a step α ≤ 1/L never raises it."""
@@ -364,7 +355,6 @@ def test_optimize_with_saturating_predictions_gives_no_warnings() -> None:
 # ----------------------------------------------------------------------------- predict and model
 
 
-@FAST
 @given(problems(scale=5.0))
 def test_predict_is_1_exactly_where_a_exceeds_one_half(problem: tuple[Any, ...]) -> None:
     w, b, X, _ = problem
@@ -533,7 +523,6 @@ def test_the_step_that_overflows_w_is_named() -> None:
     assert "the step w[0] := w[0] − α·(" in str(info.value)
 
 
-@FAST
 @given(problems())
 def test_a_1d_label_vector_gives_the_same_results_as_a_row(problem: tuple[np.ndarray, ...]) -> None:
     w, b_drawn, X, Y = problem

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import shutil
@@ -96,7 +95,6 @@ def test_edges_carry_the_local_derivatives_from_the_table() -> None:
         assert text in got
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     st.floats(-50, 50, allow_nan=False),
     st.floats(-50, 50, allow_nan=False),
@@ -257,20 +255,19 @@ def check_label_shows(label: str) -> None:
 
 
 @needs_dot
-@settings(max_examples=int(os.environ.get("VIZ_LABEL_EXAMPLES", "60")), deadline=None)
+@settings(max_examples=60)  # each example runs dot: the same count in both profiles
 @given(st.text(max_size=30))
 def test_any_label_text_shows_literally(label: str) -> None:
     check_label_shows(label)
 
 
 @needs_dot
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)  # each example runs dot
 @given(st.text(alphabet=st.sampled_from(list("[]<>&;#x\"'\\{}|\n\t\r aNG0成-!/=")), max_size=12))
 def test_markup_characters_show_literally(label: str) -> None:
     check_label_shows(label)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=40))
 def test_escape_leaves_no_markup(label: str) -> None:
     body = viz.escape(label)
@@ -367,7 +364,7 @@ def test_legend_names_the_kinds_present() -> None:
 
 
 @needs_dot
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     st.lists(st.integers(1, 6), min_size=2, max_size=4),
     st.sampled_from(["LR", "RL", "TB", "BT"]),

@@ -59,6 +59,23 @@ def computation_graph() -> None:
     for node in reversed(order):
         if node.label:
             print(f"  dJ/d{node.label} = {node.grad:g}")
+    from ..stepper import trace
+
+    print("the same, step by step (the page computation_graph.html steps through it):")
+    print(trace(J), end="")
+
+
+def pages(out: Path) -> None:
+    """The step-through pages of the text's two graphs, beside the figures."""
+    from ..gallery import _one_sample, computation_graph_example
+    from ..stepper import stepper
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, root, title in [
+        ("computation_graph", computation_graph_example()["J"], "J = 3(a + bc)"),
+        ("logistic_regression", _one_sample()["L"], "Logistic regression on one sample"),
+    ]:
+        print(f"  wrote {stepper(root, title=title).save(out / f'{name}.html')}")
 
 
 def one_sample() -> None:
@@ -134,4 +151,5 @@ def run(args: argparse.Namespace) -> int:
     cats(args.iterations, args.learning_rate)
     if not args.no_figures:
         figures(args.out)
+        pages(args.out)
     return 0

@@ -37,6 +37,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-grad", action="store_true", help="a forward-only picture: values without gradients")
     p.add_argument("--max-nodes", type=int, default=viz.DEFAULT_MAX_NODES, help="refuse larger graphs")
+    p.add_argument(
+        "--html", type=Path, default=None, metavar="PATH", help="write the step-through page (one offline HTML file)"
+    )
+    p.add_argument("--steps", action="store_true", help="print the forward and backward passes step by step")
     p.set_defaults(func=run)
 
 
@@ -88,6 +92,19 @@ def run(args: argparse.Namespace) -> int:
             f"the graph has {size} values, more than --max-nodes {args.max_nodes}: the picture would be "
             "unreadable. Draw a smaller expression, or pass a larger --max-nodes."
         )
+    if args.steps or args.html is not None:
+        from .. import stepper
+
+        for node in topological_order(root):  # every name is labelled: an unlabelled leaf is a number written
+            if node.op is None and not node.label and node.constant is None:
+                node.constant = node.data
+        if args.steps:
+            print(stepper.trace(root, max_nodes=args.max_nodes), end="")
+        if args.html is not None:
+            page = stepper.stepper(root, title=args.expression.strip(), max_nodes=args.max_nodes)
+            print(f"wrote {page.save(args.html)}")
+        if args.output is None and args.format is None:  # asked for the steps only: no picture
+            return 0
     show = not args.no_grad
     try:
         viz.save(

@@ -44,9 +44,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--learning-rate", type=float, default=0.005, help="the learning rate α (default: 0.005)")
     p.add_argument(
         "--engine",
-        choices=("vectorized", "scalar"),
+        choices=("vectorized", "scalar", "tape"),
         default="vectorized",
-        help="vectorized: NumPy (default); scalar: the Value graph, slow but exact",
+        help="vectorized: NumPy (default); scalar: the Value graph, slow but exact; "
+        "tape: the one-sample Value graph traced once and replayed over all samples",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the embedded pictures (default: 0)")
     p.add_argument(
@@ -143,6 +144,7 @@ def train_scalar(
     iterations: int,
     learning_rate: float,
     quiet: bool,
+    engine: str = "value",
 ) -> Callable[[np.ndarray], np.ndarray]:
     """Gradient descent on the Value graph with logistic.LogisticRegression; returns its predict."""
     from ..logistic import LogisticRegression
@@ -156,7 +158,9 @@ def train_scalar(
         bar.update(1)
 
     with bar:
-        model.fit(X_train, Y_train, num_iterations=iterations, learning_rate=learning_rate, callback=callback)
+        model.fit(
+            X_train, Y_train, num_iterations=iterations, learning_rate=learning_rate, callback=callback, engine=engine
+        )
     return model.predict
 
 
@@ -166,6 +170,13 @@ def _without_library_words(exc: ArithmeticError) -> str:
     iteration = getattr(exc, "iteration", None)
     where = f" at iteration {iteration}" if iteration is not None else ""
     return what.get(getattr(exc, "what", ""), "the weights overflowed") + where
+
+
+def train_tape(
+    X_train: np.ndarray, Y_train: np.ndarray, iterations: int, learning_rate: float, quiet: bool
+) -> Callable[[np.ndarray], np.ndarray]:
+    """The same gradient descent with the graph replayed from a tape (``micrograd_lr.tape``)."""
+    return train_scalar(X_train, Y_train, iterations, learning_rate, quiet, engine="tape")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -196,12 +207,14 @@ def run(args: argparse.Namespace) -> int:
     Y_train = train_y.astype(dtype)
     n, m = X_train.shape
     h, w = train_x.shape[1:3]
-    what = "NumPy, " + np.dtype(dtype).name if args.engine == "vectorized" else "the Value graph"
+    what = {"vectorized": "NumPy, " + np.dtype(dtype).name, "scalar": "the Value graph"}.get(
+        args.engine, "the Value graph of one sample, replayed over all"
+    )
     print(f"data: {source}: {m} training and {X_test.shape[1]} test pictures, {h}×{w}×3 → n = {n} features")
     print(f"engine: {args.engine} ({what}), α = {args.learning_rate}, {args.iterations} iterations")
 
     start = time.perf_counter()
-    trainer = train_vectorized if args.engine == "vectorized" else train_scalar
+    trainer = {"vectorized": train_vectorized, "scalar": train_scalar, "tape": train_tape}[args.engine]
     try:
         predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet)
     except (DivergenceError, vectorized.NonFiniteError) as exc:  # said in the words of this command's options
