@@ -63,7 +63,7 @@ def test_fit_mlp_takes_the_same_steps_as_the_value_engine() -> None:
     run = fit_mlp(fast, X, y, steps=3, learning_rate=lambda k: 0.5 - 0.1 * k, alpha=1e-3)
     for k in range(3):  # the same loop on the Value engine
         params = slow.parameters()
-        scores = [slow([Value(a), Value(b)])[0] for a, b in X.tolist()]
+        scores = [slow([Value(a), Value(b)]) for a, b in X.tolist()]  # one output unit: one Value
         losses = [(1 - float(t) * s).relu() for s, t in zip(scores, y)]
         cost = Value(0.0) + sum(losses) * (1.0 / len(losses)) + 1e-3 * sum(p * p for p in params)
         for p in params:
