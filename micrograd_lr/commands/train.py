@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from .. import vectorized
 from ..module import DivergenceError
 from . import CommandError
 
@@ -169,7 +168,8 @@ def _without_library_words(exc: ArithmeticError) -> str:
     what = {"z": "z = wᵀx + b overflowed", "J": "the cost overflowed", "dw": "the gradient dw overflowed"}
     iteration = getattr(exc, "iteration", None)
     where = f" at iteration {iteration}" if iteration is not None else ""
-    return what.get(getattr(exc, "what", ""), "the weights overflowed") + where
+    default = "the weights overflowed" if isinstance(exc, DivergenceError) else "a number overflowed"
+    return what.get(getattr(exc, "what", ""), default) + where
 
 
 def train_tape(
@@ -217,7 +217,9 @@ def run(args: argparse.Namespace) -> int:
     trainer = {"vectorized": train_vectorized, "scalar": train_scalar, "tape": train_tape}[args.engine]
     try:
         predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet)
-    except (DivergenceError, vectorized.NonFiniteError) as exc:  # said in the words of this command's options
+    except (
+        OverflowError
+    ) as exc:  # DivergenceError, vectorized.NonFiniteError, the engines' overflow: in this command's words
         raise CommandError(
             f"--learning-rate {args.learning_rate:g} is too large for this data: gradient descent left the "
             f"finite numbers ({_without_library_words(exc)}); try a smaller --learning-rate (default 0.005)"
