@@ -258,16 +258,20 @@ def optimize(
     num_iterations: int = 100,
     learning_rate: float = 0.009,
     print_cost: bool = False,
+    *,
+    cost_every: int = _COST_EVERY,
 ) -> tuple[dict[str, Any], dict[str, Any], list[float]]:
     """Gradient descent: num_iterations times w := w − α dw, b := b − α db, with α = learning_rate.
 
     Returns (params {"w", "b"} after the last step, grads {"dw", "db"} of the last step, costs), where costs holds
-    J at iterations 0, 100, 200, … (before that iteration's step). The caller's w is not modified. Prints
-    "Cost after iteration i: J" at those iterations when print_cost is true. Inputs are checked once, up front.
+    J at iterations 0, 100, 200, … (before that iteration's step; every ``cost_every`` iterations, 1 for every
+    one). The caller's w is not modified. Prints "Cost after iteration i: J" at those iterations when print_cost
+    is true. Inputs are checked once, up front.
     With num_iterations = 0, w and b come back unchanged, costs is empty and grads are those at (w, b).
     """
     num_iterations = validation.count("num_iterations", num_iterations, 0)
     alpha = validation.learning_rate(learning_rate)
+    cost_every = validation.count("cost_every", cost_every, 1)
     X_ = _samples(X)
     Y_ = _labels_of(Y, X_)
     w_checked, b_ = _params_for(w, b, X_)
@@ -280,7 +284,7 @@ def optimize(
     if num_iterations == 0:  # no step: the gradients where we stand
         dw, db, _ = _step(w_, b_, X_, Y_, S, inv_m, False)
     for i in range(num_iterations):
-        record = i % _COST_EVERY == 0
+        record = i % cost_every == 0
         try:
             dw, db, cost = _step(w_, b_, X_, Y_, S, inv_m, record)
         except NonFiniteError as exc:

@@ -23,7 +23,7 @@ def test_shapes_dtypes_and_labels() -> None:
     assert images.shape == (30, 64, 64, 3) and images.dtype == np.uint8
     assert labels.shape == (1, 30) and labels.dtype == np.int64
     assert set(np.unique(labels)) == {0, 1}
-    assert labels.sum() == 15  # cat_fraction 0.5 by default
+    assert labels.sum() == 10  # cat_fraction 72/209 by default: round(30 · 72/209) = 10
 
 
 @settings(max_examples=10)
