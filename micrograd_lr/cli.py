@@ -15,7 +15,7 @@ from .validation import InputError, InputTypeError
 
 # Each name is a module of micrograd_lr.commands with register(subparsers),
 # which adds its sub-command and sets `func(args) -> int` as its default.
-COMMANDS = ["demo", "train", "gradcheck", "graph", "figures"]
+COMMANDS = ["demo", "train", "predict", "gradcheck", "graph", "figures"]
 
 
 USAGE_ERRORS = (InputError, InputTypeError, ExpressionError, CommandError, DivergenceError)

@@ -35,10 +35,13 @@ __all__ = [
     "figure",
     "gradient_descent_figure",
     "house_price_network_figure",
+    "learning_rates_figure",
+    "learning_rate_runs",
     "logistic_regression_backward_expanded_figure",
     "logistic_regression_backward_figure",
     "logistic_regression_figure",
     "sigmoid_figure",
+    "weights_figure",
     "write",
     "write_all",
 ]
@@ -51,6 +54,9 @@ LOGISTIC_EXAMPLE: dict[str, object] = {"x": [2.0, 1.0], "y": 1.0, "w": [0.4, -0.
 
 COST_CURVE_ITERATIONS = 2000
 COST_CURVE_LEARNING_RATE = 0.005
+LEARNING_RATES = (0.01, 0.001, 0.0001)
+"""The learning rates compared in the learning-rate figure, as in the course's analysis."""
+LEARNING_RATE_ITERATIONS = 1500
 
 
 def computation_graph_example() -> dict[str, Value]:
@@ -222,26 +228,46 @@ def cat_to_vector_figure() -> Figure:
 
 
 @functools.lru_cache(maxsize=1)
+def _cat_columns() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The embedded cats as X_train, Y_train, X_test, Y_test (samples as columns, float32 pixels / 255)."""
+    from . import data
+
+    train_x_orig, train_y, test_x_orig, test_y, _classes = data.load_dataset()
+    # float32 halves the memory the 2000 passes over X read, and changes no digit the figures show
+    X_train = data.scale(data.flatten(train_x_orig), np.float32)
+    X_test = data.scale(data.flatten(test_x_orig), np.float32)
+    return X_train, train_y, X_test, test_y
+
+
+def _train_cats(learning_rate: float, iterations: int) -> dict[str, Any]:
+    """``vectorized.model``'s dictionary for the embedded cats, with the cost of every iteration as well:
+    costs (every 100 iterations, as model() gives them) and costs_every_iteration."""
+    from . import vectorized
+
+    X_train, Y_train, X_test, _Y_test = _cat_columns()
+    w, b = vectorized.initialize_with_zeros(X_train.shape[0])
+    params, _grads, costs = vectorized.optimize(w, b, X_train, Y_train, iterations, learning_rate, cost_every=1)
+    w, b = params["w"], params["b"]
+    return {
+        "costs": costs[::100],
+        "costs_every_iteration": costs,
+        "Y_prediction_test": vectorized.predict(w, b, X_test),
+        "Y_prediction_train": vectorized.predict(w, b, X_train),
+        "w": w,
+        "b": b,
+        "learning_rate": learning_rate,
+        "num_iterations": iterations,
+    }
+
+
+@functools.lru_cache(maxsize=1)
 def cat_model() -> dict[str, Any]:
-    """The vectorized model (``vectorized.model``'s dictionary) trained on the embedded cats for the cost curve.
+    """The vectorized model (``vectorized.model``'s dictionary) trained on the embedded cats for the cost curve,
+    plus ``costs_every_iteration``: J before each of the 2000 steps, α = 0.005.
 
     Trained once per process (a few seconds): zero start, fixed data, so every run gives the same result.
     """
-    from . import data, vectorized
-
-    train_x_orig, train_y, test_x_orig, test_y, _classes = data.load_dataset()
-    # float32 halves the memory the 2000 passes over X read, and changes no digit the figure shows
-    X_train = data.scale(data.flatten(train_x_orig), np.float32)
-    X_test = data.scale(data.flatten(test_x_orig), np.float32)
-    return vectorized.model(
-        X_train,
-        train_y,
-        X_test,
-        test_y,
-        num_iterations=COST_CURVE_ITERATIONS,
-        learning_rate=COST_CURVE_LEARNING_RATE,
-        print_cost=False,
-    )
+    return _train_cats(COST_CURVE_LEARNING_RATE, COST_CURVE_ITERATIONS)
 
 
 def cat_costs() -> tuple[tuple[float, ...], int]:
@@ -250,14 +276,83 @@ def cat_costs() -> tuple[tuple[float, ...], int]:
     return tuple(float(c) for c in result["costs"]), int(result["Y_prediction_train"].shape[1])
 
 
+def _accuracy(Y_prediction: np.ndarray, Y: np.ndarray) -> float:
+    return 100.0 * float(np.mean(Y_prediction == Y))
+
+
+def overshoot(costs: Any) -> tuple[float, int]:
+    """(the highest cost of the first steps, the iteration from which every step lowers the cost)."""
+    values = np.asarray(costs, dtype=np.float64)
+    rising = np.flatnonzero(np.diff(values) >= 0)
+    settled = int(rising[-1]) + 1 if rising.size else 0
+    return float(values[: settled + 1].max()), settled
+
+
+def first_step_stiffness() -> float:
+    """α·λ at w = 0: λ is the largest curvature of J there, 0.25 · (largest eigenvalue of X Xᵀ / m)
+    (every a = 0.5, so a(1 − a) = 0.25). Gradient descent overshoots in that direction when α·λ > 2."""
+    X_train, _Y, _Xt, _Yt = _cat_columns()
+    X64 = X_train.astype(np.float64)
+    gram = X64.T @ X64 / X64.shape[1]  # m × m: the same non-zero eigenvalues as X Xᵀ / m
+    return COST_CURVE_LEARNING_RATE * 0.25 * float(np.linalg.eigvalsh(gram)[-1])
+
+
 def cost_curve_figure() -> Figure:
-    """The cost J(w, b) every 100 iterations while the vectorized model learns the embedded cats."""
-    costs, m = cat_costs()
+    """The cost J(w, b) at every iteration while the vectorized model learns the embedded cats (α = 0.005),
+    with the first 60 steps magnified and a caption that says why they swing."""
+    result = cat_model()
+    costs = result["costs_every_iteration"]
+    m = int(result["Y_prediction_train"].shape[1])
+    top, settled = overshoot(costs)
+    stiffness = first_step_stiffness()
+    caption = (
+        f"Why the first steps swing: at w = 0 every a = 0.5, and along the direction of the average picture\n"
+        f"J curves so steeply that a step of α = {COST_CURVE_LEARNING_RATE:g} jumps across the valley "
+        f"(α times that curvature is {stiffness:.1f}, more than 2):\n"
+        f"J goes up to {top:.3f} and down again, back and forth. As the a move away from 0.5, a(1 − a) shrinks,\n"
+        f"the valley widens, the swings die out, and from iteration {settled} on every step lowers J."
+    )
     return plots.cost_curve_figure(
         costs,
-        100,
+        1,
         learning_rate=COST_CURVE_LEARNING_RATE,
-        title=f"Learning the embedded cats (m = {m}): cost J(w, b), α = {COST_CURVE_LEARNING_RATE:g}",
+        title=f"Learning the embedded cats (m = {m}): the cost J(w, b) at every iteration, "
+        f"α = {COST_CURVE_LEARNING_RATE:g}",
+        caption=caption,
+    )
+
+
+def weights_figure() -> Figure:
+    """The w learned on the embedded cats (the cost curve's model), folded back into 64 × 64 × 3 pictures."""
+    from . import data
+
+    return plots.weights_figure(
+        cat_model()["w"],
+        data.IMAGE_SHAPE,
+        title=f"What w learned from the embedded cats ({COST_CURVE_ITERATIONS} iterations, "
+        f"α = {COST_CURVE_LEARNING_RATE:g})",
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def learning_rate_runs() -> tuple[tuple[float, tuple[float, ...], float, float], ...]:
+    """(α, the cost at every iteration, train %, test %) for each α of LEARNING_RATES, on the embedded cats
+    (LEARNING_RATE_ITERATIONS steps from zeros, as the course's analysis)."""
+    _X, Y_train, _Xt, Y_test = _cat_columns()
+    runs = []
+    for rate in LEARNING_RATES:
+        d = _train_cats(rate, LEARNING_RATE_ITERATIONS)
+        train, test = _accuracy(d["Y_prediction_train"], Y_train), _accuracy(d["Y_prediction_test"], Y_test)
+        runs.append((rate, tuple(float(c) for c in d["costs_every_iteration"]), train, test))
+    return tuple(runs)
+
+
+def learning_rates_figure() -> Figure:
+    """The course's learning-rate analysis: J at every iteration for α = 0.01, 0.001, 0.0001 on the same cats."""
+    return plots.learning_rates_figure(
+        learning_rate_runs(),
+        1,
+        title=f"The same cats, {LEARNING_RATE_ITERATIONS} iterations from w = 0, three learning rates α",
     )
 
 
@@ -272,6 +367,8 @@ FIGURES: dict[str, Callable[[], Picture]] = {
     "cat_to_vector": cat_to_vector_figure,
     "gradient_descent": gradient_descent_figure,
     "cost_curve": cost_curve_figure,
+    "weights": weights_figure,
+    "learning_rates": learning_rates_figure,
 }
 """Each figure of the gallery by its file name (without .svg)."""
 

@@ -1,7 +1,9 @@
-"""Matplotlib figures of the text's ideas: sigmoid, cross-entropy, cost curve, cat → vector, gradient descent.
+"""Matplotlib figures of the text's ideas: sigmoid, cross-entropy, cost curve, cat → vector, gradient descent,
+what w learned, and how the learning rate changes the learning.
 
 Every ``*_figure`` function returns a ``matplotlib.figure.Figure`` built without pyplot
-(no global state, nothing shown); ``save_figure_svg`` writes one as reproducible SVG.
+(no global state, nothing shown); ``save_figure_svg`` writes one as reproducible SVG,
+``save_figure`` as SVG, PNG or PDF by the file's extension.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+import numpy.typing as npt
 from matplotlib.figure import Figure
 
 from . import validation
@@ -23,8 +26,11 @@ __all__ = [
     "cost_curve_figure",
     "cross_entropy_figure",
     "gradient_descent_figure",
+    "learning_rates_figure",
+    "save_figure",
     "save_figure_svg",
     "sigmoid_figure",
+    "weights_figure",
 ]
 
 SVG_HASH_SALT = "micrograd-lr"
@@ -51,6 +57,22 @@ def save_figure_svg(fig: Figure, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "none"}):
         fig.savefig(path, format="svg", metadata={"Date": None})
+    return path
+
+
+FORMATS = (".svg", ".png", ".pdf")
+"""The file extensions ``save_figure`` writes."""
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` to ``path`` in the format its extension names (.svg reproducibly, .png, .pdf); return the path."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"path must end in one of {', '.join(FORMATS)} (the picture's format), got {str(path)!r}")
+    if suffix == ".svg":
+        return save_figure_svg(fig, path)
+    fig.savefig(path, format=suffix[1:], dpi=150, metadata={"CreationDate": None} if suffix == ".pdf" else None)
     return path
 
 
@@ -165,22 +187,41 @@ def cross_entropy_figure() -> Figure:
 
 
 def cost_curve_figure(
-    costs: Sequence[float], every: int = 100, *, learning_rate: float | None = None, title: str | None = None
+    costs: Sequence[float],
+    every: int = 100,
+    *,
+    learning_rate: float | None = None,
+    title: str | None = None,
+    caption: str | None = None,
 ) -> Figure:
-    """The cost J(w, b) after every ``every`` iterations of gradient descent (costs[i] at iteration i·every)."""
+    """The cost J(w, b) after every ``every`` iterations of gradient descent (costs[i] at iteration i·every).
+
+    With ``every = 1`` and a long run, the first iterations also get a magnified view beside the curve, so that
+    the swings of the first steps can be seen; ``caption`` (a sentence or two) goes under the axes.
+    """
     values = validation.array("costs", costs, "a non-empty sequence of numbers").astype(np.float64)
     if values.ndim != 1 or values.size == 0:
         raise InputError(f"costs must be a non-empty sequence of numbers, got shape {values.shape}")
     validation.finite("costs", values)
     every = validation.count("every (iterations between two costs)", every)
-    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
-    ax = fig.subplots()
+    zoom = every == 1 and values.size > 200
+    fig = Figure(figsize=(9.6, 4.8) if zoom else (6.4, 4.0), layout="constrained")
+    if zoom:
+        ax, ax_zoom = fig.subplots(1, 2, width_ratios=[1.6, 1.0])
+    else:
+        ax = fig.subplots()
     iterations = np.arange(values.size) * every
-    ax.plot(iterations, values, color=_BLUE, linewidth=2.0, marker="o", markersize=3.5)
+    dense = values.size > 60
+    ax.plot(
+        iterations, values, color=_BLUE, linewidth=1.4 if dense else 2.0, marker=None if dense else "o", markersize=3.5
+    )
     ax.set_xlabel("iteration")
     ax.set_ylabel("cost J(w, b)")
     alpha = "" if learning_rate is None else f", learning rate α = {learning_rate:g}"
-    ax.set_title(title or f"Gradient descent lowers the cost{alpha}")
+    if zoom:  # one title over both panels
+        fig.suptitle(title or f"Gradient descent lowers the cost{alpha}")
+    else:
+        ax.set_title(title or f"Gradient descent lowers the cost{alpha}")
     ax.annotate(
         f"J = {values[0]:.4f}", (iterations[0], values[0]), xytext=(6, -14), textcoords="offset points", color=_GREY
     )
@@ -194,6 +235,25 @@ def cost_curve_figure(
     )
     ax.set_ylim(bottom=0.0)
     ax.grid(True, color="#e5e7eb")
+    if zoom:
+        first = min(60, values.size)
+        ax_zoom.plot(np.arange(first), values[:first], color=_BLUE, linewidth=1.2, marker="o", markersize=2.5)
+        ax_zoom.axhline(values[0], color=_GREY, linewidth=0.8, linestyle="--")
+        ax_zoom.annotate(
+            f"J at w = 0: {values[0]:.3f}",
+            (first - 1, values[0]),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            color=_GREY,
+            fontsize=9,
+        )
+        ax_zoom.set_xlabel("iteration (the first 60)")
+        ax_zoom.set_title("The first steps, every one", fontsize=10)
+        ax_zoom.grid(True, color="#e5e7eb")
+    if caption:  # under the axes, in the space constrained layout keeps for it
+        fig.supxlabel(caption, fontsize=9, color="#374151")
     return fig
 
 
@@ -295,4 +355,94 @@ def gradient_descent_figure(
     ax.set_ylabel("J(w)")
     ax.set_title(f"Gradient descent: w := w − α dJ/dw  (α = {learning_rate:g}, {steps} steps)")
     ax.legend(loc="upper right")
+    return fig
+
+
+def weights_figure(
+    w: npt.ArrayLike, image_shape: tuple[int, int, int] = (64, 64, 3), *, title: str | None = None
+) -> Figure:
+    """What logistic regression learned: w of shape (n, 1) folded back into a picture of image_shape.
+
+    w is folded as ``data.flatten`` unrolled the pictures (row by row, R, G, B for each pixel), so w's entry for a
+    pixel's red value sits where that pixel is.  One panel per channel (on one colour scale) and one for their sum
+    R + G + B, in a diverging colour map centred on 0: red where w > 0 (a bright pixel there raises z = wᵀx + b,
+    toward y = 1), blue where w < 0 (toward y = 0), white where the pixel does not matter.
+    """
+    h, w_width, c = (validation.count("image_shape", int(k), 1) for k in image_shape)
+    if c != 3:
+        raise InputError(f"image_shape must be (height, width, 3), got {tuple(image_shape)!r}")
+    values = validation.vector("w", w, h * w_width * c, f" to fill pictures of shape {(h, w_width, c)}")
+    cube = values.reshape(h, w_width, c)
+    total = cube.sum(axis=2)
+    fig = Figure(figsize=(12.0, 3.9), layout="constrained")
+    axes = fig.subplots(1, 4)
+    v = float(np.max(np.abs(cube))) or 1.0
+    names = ("red channel", "green channel", "blue channel")
+    for k, ax in enumerate(axes[:3]):
+        im = ax.imshow(cube[:, :, k], cmap="RdBu_r", vmin=-v, vmax=v, interpolation="nearest")
+        ax.set_title(f"w of the {names[k]}", fontsize=10)
+    fig.colorbar(im, ax=list(axes[:3]), shrink=0.85, label="w (one scale for R, G, B)")
+    vt = float(np.max(np.abs(total))) or 1.0
+    im_sum = axes[3].imshow(total, cmap="RdBu_r", vmin=-vt, vmax=vt, interpolation="nearest")
+    axes[3].set_title("their sum R + G + B", fontsize=10)
+    fig.colorbar(im_sum, ax=axes[3], shrink=0.85, label="w summed over R, G, B")
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title or f"What w learned: w folded back into a {h}×{w_width}×3 picture")
+    fig.supxlabel(
+        "red: w > 0, a bright pixel there pushes z = wᵀx + b up, toward y = 1 (cat); "
+        "blue: w < 0, toward y = 0; white: the pixel hardly matters",
+        fontsize=9,
+        color="#374151",
+    )
+    return fig
+
+
+def learning_rates_figure(
+    runs: Sequence[tuple[float, Sequence[float], float, float]], every: int = 100, *, title: str | None = None
+) -> Figure:
+    """Cost curves of one model trained with several learning rates on the same data.
+
+    ``runs`` holds (α, costs, train accuracy %, test accuracy %) per learning rate; costs[i] is J at iteration
+    i·every. The legend gives each run's α and its two accuracies.
+    """
+    if len(runs) == 0:
+        raise InputError("runs must hold at least one (learning_rate, costs, train %, test %)")
+    every = validation.count("every (iterations between two costs)", every)
+    fig = Figure(figsize=(7.6, 4.6), layout="constrained")
+    ax = fig.subplots()
+    colours = (_ORANGE, _BLUE, _GREEN, _RED, _GREY)
+    for k, run in enumerate(runs):
+        rate, costs, train, test = run
+        alpha = validation.learning_rate(rate)
+        values = validation.finite("costs", validation.array("costs", costs).astype(np.float64))
+        if values.ndim != 1 or values.size == 0:
+            raise InputError(f"costs of run {k} must be a non-empty sequence of numbers, got shape {values.shape}")
+        tr, te = validation.real("train accuracy", train), validation.real("test accuracy", test)
+        ax.plot(
+            np.arange(values.size) * every,
+            values,
+            color=colours[k % len(colours)],
+            linewidth=1.6,
+            label=f"α = {alpha:g}: train {tr:.1f} %, test {te:.1f} %",
+        )
+        peak = int(np.argmax(values))
+        if values[peak] > 1.5 * values[0]:  # a learning rate so large that the first steps overshoot
+            ax.annotate(
+                f"α = {alpha:g} is too large at first:\nJ jumps up (to {values[peak]:.2f}) and down",
+                (peak * every, values[peak]),
+                xytext=(0.12, 0.9),
+                textcoords="axes fraction",
+                va="top",
+                color=colours[k % len(colours)],
+                fontsize=9,
+                arrowprops={"arrowstyle": "->", "color": colours[k % len(colours)]},
+            )
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("cost J(w, b)")
+    ax.set_ylim(bottom=0.0)
+    ax.grid(True, color="#e5e7eb")
+    ax.set_title(title or "The learning rate α decides how fast, and how well, J goes down", fontsize=11)
+    ax.legend(loc="upper right", title="learning rate: accuracy after training", fontsize=9, title_fontsize=9)
     return fig

@@ -16,20 +16,22 @@ float32; any other numeric X (integers, bool, float64) is computed in float64.
 No NaN or infinity comes back silently: a z = wᵀx + b, cost, dw or w that leaves the finite
 numbers raises ``NonFiniteError``, an ``OverflowError`` (in ``optimize``, ``DivergedError``,
 naming the iteration and the learning rate).  This module imports nothing else of
-micrograd_lr but ``validation`` (NumPy only).
+micrograd_lr but ``validation`` and ``model_file`` (NumPy only).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from . import validation
+from . import model_file, validation
 from .validation import InputError, InputTypeError
 
 __all__ = [
@@ -38,10 +40,12 @@ __all__ = [
     "NonFiniteError",
     "NotFittedError",
     "initialize_with_zeros",
+    "load_model",
     "model",
     "optimize",
     "predict",
     "propagate",
+    "save_model",
     "sigmoid",
 ]
 
@@ -363,6 +367,60 @@ def model(
     }
 
 
+def save_model(
+    path: str | os.PathLike[str],
+    d: dict[str, Any],
+    *,
+    image_shape: tuple[int, int, int] | None = None,
+    data_source: str = "",
+    classes: Any = ("non-cat", "cat"),
+) -> Path:
+    """Write the dictionary ``model`` returns (w, b, learning_rate, num_iterations, costs) to ``path`` (.npz).
+
+    ``image_shape`` (height, width, 3) is the size of the pictures x was unrolled from, so that
+    ``micrograd-lr predict`` can prepare a new picture the same way; ``data_source`` says where the training data
+    came from. The file format is ``micrograd_lr.model_file``'s. Returns the path written.
+    """
+    if not isinstance(d, dict):
+        raise InputTypeError(f"d must be the dict model() returns, got {validation.describe(d)}")
+    missing = [k for k in ("w", "b", "learning_rate", "num_iterations", "costs") if k not in d]
+    if missing:
+        raise InputError(f"d lacks the key(s) {missing}; expected the dict model() returns")
+    return model_file.save(
+        path,
+        d["w"],
+        d["b"],
+        image_shape=image_shape,
+        learning_rate=d["learning_rate"],
+        num_iterations=d["num_iterations"],
+        costs=d["costs"],
+        cost_every=int(d.get("cost_every", _COST_EVERY)),
+        data_source=data_source,
+        classes=classes,
+    )
+
+
+def load_model(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The model saved at ``path``, as a dict: w (n, 1), b, learning_rate, num_iterations, costs, cost_every,
+    image_shape (or None), data_source, classes.  ``predict(d["w"], d["b"], X)`` uses it.
+
+    Loads with ``numpy.load(..., allow_pickle=False)``; a bad file raises ``model_file.ModelFileError`` naming the
+    file and the key.
+    """
+    saved = model_file.load(path)
+    return {
+        "w": saved.w,
+        "b": saved.b,
+        "learning_rate": saved.learning_rate,
+        "num_iterations": saved.num_iterations,
+        "costs": [float(c) for c in saved.costs],
+        "cost_every": saved.cost_every,
+        "image_shape": saved.image_shape,
+        "data_source": saved.data_source,
+        "classes": saved.classes,
+    }
+
+
 # ----------------------------------------------------------------------------- the estimator
 
 
@@ -545,6 +603,36 @@ class LogisticRegressionGD:
         self.classes_ = classes
         self.n_features_in_ = int(X_.shape[0])
         return self
+
+    def save(self, path: str | os.PathLike[str], *, data_source: str = "") -> Path:
+        """Write the fitted w = coef_ᵀ, b, classes_, costs_ and the parameters to ``path`` (.npz, see model_file).
+
+        ``classes_`` must be numbers or text (a file that is loaded without pickle can't hold Python objects).
+        """
+        w, b, _n = self._fitted()
+        return model_file.save(
+            path,
+            w,
+            b,
+            learning_rate=self.learning_rate,
+            num_iterations=self.num_iterations,
+            costs=self.costs_,
+            cost_every=_COST_EVERY,
+            data_source=data_source,
+            classes=self.classes_,
+        )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> LogisticRegressionGD:
+        """A fitted estimator from a file written by ``save`` (or by ``save_model``), ready to predict."""
+        saved = model_file.load(path)
+        est = cls(num_iterations=saved.num_iterations, learning_rate=saved.learning_rate)
+        est.coef_ = saved.w.T.copy()
+        est.intercept_ = np.array([saved.b], dtype=est.coef_.dtype)
+        est.costs_ = [float(c) for c in saved.costs]
+        est.classes_ = saved.classes
+        est.n_features_in_ = saved.n
+        return est
 
     def _fitted(self) -> tuple[FloatArray, float, int]:
         if not hasattr(self, "coef_"):

@@ -20,6 +20,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="precision of the vectorized engine (default: float64; the scalar engine uses Python floats)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no costs: only the accuracies")
+    p.add_argument(
+        "--save",
+        metavar="PATH",
+        help="write the trained model (w, b, picture size, α, iterations, costs, data source) to PATH (.npz), "
+        "for `micrograd-lr predict PATH PICTURE`",
+    )
+    p.add_argument(
+        "--plot-weights",
+        metavar="PATH",
+        help="draw the learned w as pictures, one per colour channel and their sum (.svg, .png or .pdf)",
+    )
     p.set_defaults(func=run)
 
 
@@ -109,13 +121,17 @@ def train_vectorized(
     iterations: int,
     learning_rate: float,
     quiet: bool,
+    keep: dict[str, Any] | None = None,
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """Gradient descent with vectorized.optimize, in runs of 100 iterations (one cost each); returns predict."""
+    """Gradient descent with vectorized.optimize, in runs of 100 iterations (one cost each); returns predict.
+
+    ``keep``, when given, receives w, b and the costs (every 100 iterations)."""
     from .. import vectorized
 
     w, b = vectorized.initialize_with_zeros(X_train.shape[0])
     bar = _bar(iterations, quiet)
     done = 0
+    all_costs: list[float] = []
     with bar:
         while done < iterations:
             # Each run starts at a multiple of 100, so its costs[0] is the cost at iteration `done`.
@@ -126,10 +142,13 @@ def train_vectorized(
                 exc.iteration += done  # counted from the start of training, not of this run
                 raise
             w, b = params["w"], params["b"]
+            all_costs.append(costs[0])
             if not quiet:
                 _say_cost(done, costs[0])
             done += steps
             bar.update(steps)
+    if keep is not None:
+        keep.update(w=w, b=b, costs=all_costs)
 
     def predict(X: np.ndarray) -> np.ndarray:
         return vectorized.predict(w, b, X)
@@ -143,6 +162,7 @@ def train_scalar(
     iterations: int,
     learning_rate: float,
     quiet: bool,
+    keep: dict[str, Any] | None = None,
     engine: str = "value",
 ) -> Callable[[np.ndarray], np.ndarray]:
     """Gradient descent on the Value graph with logistic.LogisticRegression; returns its predict."""
@@ -150,8 +170,11 @@ def train_scalar(
 
     model = LogisticRegression(X_train.shape[0])
     bar = _bar(iterations, quiet)
+    costs: list[float] = []
 
     def callback(i: int, cost: float) -> None:
+        if i % 100 == 0:
+            costs.append(cost)
         if not quiet and i % 100 == 0:
             _say_cost(i, cost)
         bar.update(1)
@@ -160,6 +183,9 @@ def train_scalar(
         model.fit(
             X_train, Y_train, num_iterations=iterations, learning_rate=learning_rate, callback=callback, engine=engine
         )
+    if keep is not None:
+        w, b = model.get_weights()
+        keep.update(w=w, b=b, costs=costs)
     return model.predict
 
 
@@ -173,16 +199,22 @@ def _without_library_words(exc: ArithmeticError) -> str:
 
 
 def train_tape(
-    X_train: np.ndarray, Y_train: np.ndarray, iterations: int, learning_rate: float, quiet: bool
+    X_train: np.ndarray,
+    Y_train: np.ndarray,
+    iterations: int,
+    learning_rate: float,
+    quiet: bool,
+    keep: dict[str, Any] | None = None,
 ) -> Callable[[np.ndarray], np.ndarray]:
     """The same gradient descent with the graph replayed from a tape (``micrograd_lr.tape``)."""
-    return train_scalar(X_train, Y_train, iterations, learning_rate, quiet, engine="tape")
+    return train_scalar(X_train, Y_train, iterations, learning_rate, quiet, keep, engine="tape")
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import data
 
     _check(args)
+    _check_outputs(args)
     if args.train is None:
         train_x, train_y, test_x, test_y, _classes = data.load_dataset(seed=args.seed)
         source = f"the embedded synthetic pictures (seed {args.seed})"
@@ -215,8 +247,9 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     trainer = {"vectorized": train_vectorized, "scalar": train_scalar, "tape": train_tape}[args.engine]
+    kept: dict[str, Any] = {}
     try:
-        predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet)
+        predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet, kept)
     except (
         OverflowError
     ) as exc:  # DivergenceError, vectorized.NonFiniteError, the engines' overflow: in this command's words
@@ -229,4 +262,45 @@ def run(args: argparse.Namespace) -> int:
     print(f"test accuracy: {accuracy(predict(X_test), test_y):.1f} %")
     if not args.quiet:
         print(f"({seconds:.1f} s of training)")
+    _save_and_draw(args, kept, train_x.shape[1:], source, _classes)
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """--plot-weights names a format we write (checked before training, not after)."""
+    from ..plots import FORMATS
+
+    if args.plot_weights is not None and Path(args.plot_weights).suffix.lower() not in FORMATS:
+        raise CommandError(f"--plot-weights must end in {', '.join(FORMATS)}, got {args.plot_weights!r}")
+
+
+def _save_and_draw(
+    args: argparse.Namespace, kept: dict[str, Any], image_shape: tuple[int, ...], source: str, classes: Any
+) -> None:
+    """--save: the model file for `micrograd-lr predict`; --plot-weights: w drawn as pictures."""
+    from .. import model_file, plots
+
+    shape = (int(image_shape[0]), int(image_shape[1]), int(image_shape[2]))
+    if args.save is not None:
+        try:
+            model_file.save(
+                args.save,
+                kept["w"],
+                kept["b"],
+                image_shape=shape,
+                learning_rate=args.learning_rate,
+                num_iterations=args.iterations,
+                costs=kept["costs"],
+                data_source=source,
+                classes=classes,
+            )
+        except OSError as exc:
+            raise CommandError(f"--save {args.save}: can't write the model file ({exc.strerror or exc})") from None
+        print(f"saved the model to {args.save}")
+    if args.plot_weights is not None:
+        fig = plots.weights_figure(kept["w"], shape, title=f"What w learned from {source}")
+        try:
+            plots.save_figure(fig, args.plot_weights)
+        except OSError as exc:
+            raise CommandError(f"--plot-weights {args.plot_weights}: can't write ({exc.strerror or exc})") from None
+        print(f"drew w in {args.plot_weights}")
