@@ -89,6 +89,29 @@ def test_logistic_regression_learns_the_embedded_cats_well_but_not_perfectly(tra
     assert train_acc - test_acc >= 5
 
 
+def test_embedded_set_has_the_course_statistics() -> None:
+    """72 of 209 training pictures are cats (34 %), 33 of 50 test pictures; the mean pixel is about 0.40."""
+    train_x, train_y, test_x, test_y, _ = load_dataset()
+    assert int(train_y.sum()) == 72 and int(test_y.sum()) == 33
+    assert 0.38 <= train_x.mean() / 255 <= 0.42 and 0.36 <= test_x.mean() / 255 <= 0.42
+
+
+def test_embedded_set_trains_like_the_real_one(trained_cats: dict[str, Any]) -> None:
+    """α = 0.005 from zeros: log 2, a swing above it in the first steps, then every printed cost lower;
+    test accuracy below train accuracy."""
+    every = trained_cats["costs_every_iteration"]
+    printed = trained_cats["costs"]  # every 100 iterations, as the course prints them
+    assert printed == every[::100] and len(printed) == 20
+    assert abs(printed[0] - np.log(2)) < 1e-6
+    assert np.all(np.diff(printed) < 0)
+    assert max(every[:20]) > every[0] + 0.02  # the first steps overshoot
+    assert max(every[100:]) < every[0]  # and have settled by the first printed cost
+    _, train_y, _, test_y, _ = load_dataset()
+    train_acc = 100 * np.mean(trained_cats["Y_prediction_train"] == train_y)
+    test_acc = 100 * np.mean(trained_cats["Y_prediction_test"] == test_y)
+    assert test_acc < train_acc
+
+
 # ----------------------------------------------------------------------------- load_dataset
 
 

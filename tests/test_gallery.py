@@ -42,6 +42,10 @@ def texts(path: Path) -> list[str]:
     return out
 
 
+PLOTS = ("sigmoid", "cross_entropy", "cat_to_vector", "gradient_descent", "cost_curve", "weights", "learning_rates")
+"""The matplotlib figures of the gallery (the others are graphs, with nodes and edges)."""
+
+
 @pytest.fixture(scope="module")
 def fresh(demo_run: DemoRun) -> Path:
     """The figures as the code draws them now: those ``micrograd-lr demo`` wrote in this session."""
@@ -61,7 +65,7 @@ def test_committed_figure_shows_what_the_code_draws_now(fresh: Path, name: str) 
     assert sorted(texts(committed)) == sorted(texts(fresh / f"{name}.svg")), (
         f"viz/{name}.svg is stale: run `make figures`"
     )
-    if name in ("sigmoid", "cross_entropy", "cat_to_vector", "gradient_descent", "cost_curve"):
+    if name in PLOTS:
         return
     # graph pictures: the same nodes and edges too
     for kind in ("node", "edge"):
@@ -117,7 +121,9 @@ def expected() -> dict[str, list[str]]:
         "cat_to_vector": ["x", "12288×1", "value 0–255", "Unrolling a picture into a feature vector x ∈ ℝ¹²²⁸⁸"],
         "gradient_descent": ["w₀", "w₁", "J(w)", "slope dJ/dw at w₀"],
         # with w = 0, b = 0 every a is 0.5 and the first cost is log 2
-        "cost_curve": [f"J = {math.log(2):.4f}", "iteration", "cost J(w, b)"],
+        "cost_curve": [f"J = {math.log(2):.4f}", "iteration", "cost J(w, b)", "iteration (the first 60)"],
+        "weights": ["w of the red channel", "w of the green channel", "w of the blue channel", "their sum R + G + B"],
+        "learning_rates": ["iteration", "cost J(w, b)", "learning rate: accuracy after training"],
     }
 
 
@@ -251,3 +257,28 @@ def test_the_canvas_check_sees_text_that_runs_off() -> None:
         text_ink_outside_canvas(svg.format(x=-8).replace("a much longer title than the canvas", "fits").encode())
         is not None
     )
+
+
+# ------------------------------------------------------------------ the cat classifier's figures
+
+
+def test_cost_curve_caption_tells_the_overshoot_with_the_numbers_of_the_run(fresh: Path) -> None:
+    costs = gallery.cat_model()["costs_every_iteration"]
+    assert len(costs) == gallery.COST_CURVE_ITERATIONS  # every iteration, not every 100th
+    top, settled = gallery.overshoot(costs)
+    assert top > costs[0] and 0 < settled < 200  # the first steps go up, then every step goes down
+    assert all(b < a for a, b in zip(costs[settled:], costs[settled + 1 :]))
+    caption = " ".join(texts(fresh / "cost_curve.svg"))
+    assert f"J goes up to {top:.3f}" in caption and f"from iteration {settled} on every step lowers J" in caption
+    assert gallery.first_step_stiffness() > 2  # the caption's reason: α times the curvature at w = 0 exceeds 2
+
+
+def test_learning_rate_figure_gives_each_rate_its_accuracies(fresh: Path) -> None:
+    runs = gallery.learning_rate_runs()
+    assert [r[0] for r in runs] == list(gallery.LEARNING_RATES)
+    got = texts(fresh / "learning_rates.svg")
+    for rate, costs, train, test in runs:
+        assert f"α = {rate:g}: train {train:.1f} %, test {test:.1f} %" in got
+        assert len(costs) == gallery.LEARNING_RATE_ITERATIONS and costs[-1] < costs[0]
+    finals = [costs[-1] for _rate, costs, _tr, _te in runs]
+    assert finals == sorted(finals)  # after 1500 steps: the larger α, the lower J
