@@ -174,3 +174,41 @@ def test_sigmoid_svg_keeps_its_text(tmp_path: Path) -> None:
     got = svg_texts(path)
     assert "σ(0) = 0.5" in got
     assert "z = wᵀx + b" in got
+
+
+def test_weights_figure_folds_w_back_as_data_flatten_unrolled_the_pictures() -> None:
+    data = pytest.importorskip("micrograd_lr.data")
+    rng = np.random.default_rng(1)
+    cube = rng.normal(size=(5, 7, 3))
+    w = data.flatten(cube[np.newaxis])  # (105, 1), in the order x is unrolled
+    fig = plots.weights_figure(w, (5, 7, 3))
+    panels = [np.asarray(ax.images[0].get_array()) for ax in fig.axes if ax.images]
+    assert len(panels) == 4
+    for k in range(3):
+        np.testing.assert_array_equal(panels[k], cube[:, :, k])
+    np.testing.assert_allclose(panels[3], cube.sum(axis=2))
+    channel = next(ax.images[0] for ax in fig.axes if ax.images)
+    assert channel.norm.vmin == -channel.norm.vmax == -np.abs(cube).max()  # centred on 0
+    with pytest.raises(ValueError, match="w must have n = 12"):
+        plots.weights_figure(np.ones((13, 1)), (2, 2, 3))
+
+
+def test_learning_rates_figure_puts_each_rate_and_its_accuracies_in_the_legend() -> None:
+    runs = [(0.01, [0.69, 3.0, 0.2], 100.0, 80.0), (0.001, [0.69, 0.5, 0.4], 93.25, 66.0)]
+    fig = plots.learning_rates_figure(runs, 1)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["α = 0.01: train 100.0 %, test 80.0 %", "α = 0.001: train 93.2 %, test 66.0 %"]
+    assert any("too large" in t.get_text() for t in fig.axes[0].texts)  # the run that jumps up is pointed at
+    with pytest.raises(ValueError, match="learning_rate"):
+        plots.learning_rates_figure([(-1.0, [0.5], 1.0, 1.0)])
+    with pytest.raises(ValueError, match="at least one"):
+        plots.learning_rates_figure([])
+
+
+def test_save_figure_writes_the_format_its_extension_names(tmp_path: Path) -> None:
+    fig = plots.sigmoid_figure()
+    assert plots.save_figure(fig, tmp_path / "s.png").read_bytes().startswith(b"\x89PNG")
+    assert plots.save_figure(fig, tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")
+    assert b"<svg" in plots.save_figure(fig, tmp_path / "s.svg").read_bytes()
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf"):
+        plots.save_figure(fig, tmp_path / "s.gif")
