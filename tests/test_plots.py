@@ -188,7 +188,7 @@ def test_weights_figure_folds_w_back_as_data_flatten_unrolled_the_pictures() -> 
         np.testing.assert_array_equal(panels[k], cube[:, :, k])
     np.testing.assert_allclose(panels[3], cube.sum(axis=2))
     channel = next(ax.images[0] for ax in fig.axes if ax.images)
-    assert channel.norm.vmin == -channel.norm.vmax == -np.abs(cube).max()  # centred on 0
+    assert channel.norm.vmin == -np.abs(cube).max() and channel.norm.vmax == np.abs(cube).max()  # centred on 0
     with pytest.raises(ValueError, match="w must have n = 12"):
         plots.weights_figure(np.ones((13, 1)), (2, 2, 3))
 
@@ -196,7 +196,9 @@ def test_weights_figure_folds_w_back_as_data_flatten_unrolled_the_pictures() -> 
 def test_learning_rates_figure_puts_each_rate_and_its_accuracies_in_the_legend() -> None:
     runs = [(0.01, [0.69, 3.0, 0.2], 100.0, 80.0), (0.001, [0.69, 0.5, 0.4], 93.25, 66.0)]
     fig = plots.learning_rates_figure(runs, 1)
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    legend = fig.axes[0].get_legend()
+    assert legend is not None
+    labels = [t.get_text() for t in legend.get_texts()]
     assert labels == ["α = 0.01: train 100.0 %, test 80.0 %", "α = 0.001: train 93.2 %, test 66.0 %"]
     assert any("too large" in t.get_text() for t in fig.axes[0].texts)  # the run that jumps up is pointed at
     with pytest.raises(ValueError, match="learning_rate"):
