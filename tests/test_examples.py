@@ -41,14 +41,37 @@ def house_price_network(out: str) -> None:
     assert re.search(r"first house \(.*\): price \S+, predicted \S+", out)
 
 
+def classify_your_picture(out: str) -> None:
+    """Trains, saves to a .npz file, loads, and labels each new picture by a = σ(wᵀx + b) > 0.5, counted honestly."""
+    first = re.match(
+        r"trained on 209 pictures: J from 0\.6931 to (\S+), train accuracy (\S+) %, test accuracy (\S+) %",
+        out,
+    )
+    assert first is not None, out
+    assert float(first[1]) < 0.2 and float(first[3]) < float(first[2])
+    assert "saved w (12288 numbers), b and how they were made to cats.npz" in out
+    lines = re.findall(
+        r"^picture_\d\.(?:jpg|png) \((?:480×360|64×64)\): "
+        r"a = σ\(wᵀx \+ b\) = (\S+) → y = (\d) \((\S+)\), it is a (\S+)$",
+        out,
+        re.MULTILINE,
+    )
+    assert len(lines) == 10
+    for a, y, label, _truth in lines:
+        assert 0.0 <= float(a) <= 1.0 and int(y) == int(float(a) > 0.5) and label == ("cat" if y == "1" else "non-cat")
+    right = sum(label == truth for _a, _y, label, truth in lines)
+    assert f"{right} of 10 new pictures labelled right" in out
+
+
 CLAIMS: dict[str, Callable[[str], None]] = {
     "one_sample_graph.py": one_sample_graph,
     "cat_classifier.py": cat_classifier,
     "house_price_network.py": house_price_network,
+    "classify_your_picture.py": classify_your_picture,
 }
 """What each example shows, checked on its output."""
 
-SLOW = {"cat_classifier.py"}  # 2000 iterations over 209 pictures of 12288 features, in float64
+SLOW = {"cat_classifier.py", "classify_your_picture.py"}  # 2000 iterations over 209 pictures of 12288 features
 
 
 def examples() -> list[object]:
