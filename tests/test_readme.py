@@ -28,6 +28,7 @@ PARTS: dict[str, Any] = {
     "d = model(X_train, train_y, X_test, test_y": lambda ns, cwd: len(ns["d"]["costs"]) == 2,
     "clf = LogisticRegressionGD(": lambda ns, cwd: ns["clf"].coef_.shape == (1, 768),
     "scores = cross_val_score(": lambda ns, cwd: ns["scores"].shape == (3,),
+    'save_model("cats.npz", d': lambda ns, cwd: (cwd / "cats.npz").is_file() and (cwd / "clf.npz").is_file(),
 }
 
 
