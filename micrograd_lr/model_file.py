@@ -122,6 +122,8 @@ def save(
     every = validation.count("cost_every", cost_every, 1)
     if not isinstance(data_source, str):
         raise validation.InputTypeError(f"data_source must be a str, got {validation.describe(data_source)}")
+    if "\x00" in data_source:  # NumPy's text arrays drop trailing NUL characters: it would not come back
+        raise InputError(f"data_source must not contain NUL characters (\\x00), got {data_source!r:.60}")
     names = np.asarray(classes)
     if names.shape != (2,) or names.dtype.kind not in "biufUS":
         raise InputError(

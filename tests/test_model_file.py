@@ -25,7 +25,7 @@ finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
     arrays(np.float64, st.integers(1, 40).map(lambda n: (n, 1)), elements=finite),
     finite,
     st.lists(st.floats(0, 10), max_size=5),
-    st.text(max_size=30),
+    st.text(st.characters(blacklist_characters="\x00"), max_size=30),
 )
 def test_what_is_saved_comes_back(w: np.ndarray, b: float, costs: list[float], source: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -155,6 +155,7 @@ def test_files_that_are_not_model_files(tmp_path: Path) -> None:
         ({"w": np.ones((12, 1)), "image_shape": (4, 4, 3)}, "holds 48 numbers, but w has n = 12"),
         ({"w": [[1.0]], "costs": [[1.0]]}, "costs must be a 1-D"),
         ({"w": [[1.0]], "num_iterations": -1}, "num_iterations"),
+        ({"w": [[1.0]], "data_source": "a\x00"}, "NUL"),
     ],
 )
 def test_save_refuses_what_load_would_refuse(tmp_path: Path, kwargs: dict[str, Any], word: str) -> None:
