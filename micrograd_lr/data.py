@@ -34,19 +34,7 @@ import numpy.typing as npt
 from . import validation
 from .validation import InputError, InputTypeError
 
-__all__ = [
-    "CLASSES",
-    "IMAGE_SHAPE",
-    "TEST_CATS",
-    "TEST_SIZE",
-    "TRAIN_CATS",
-    "TRAIN_SIZE",
-    "downsample",
-    "flatten",
-    "load_dataset",
-    "scale",
-    "synthetic_cats",
-]
+__all__ = ["CLASSES", "IMAGE_SHAPE", "downsample", "flatten", "load_dataset", "scale", "synthetic_cats"]
 
 IMAGE_SHAPE = (64, 64, 3)
 CLASSES = np.array([b"non-cat", b"cat"])
