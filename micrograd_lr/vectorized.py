@@ -604,16 +604,25 @@ class LogisticRegressionGD:
         self.n_features_in_ = int(X_.shape[0])
         return self
 
-    def save(self, path: str | os.PathLike[str], *, data_source: str = "") -> Path:
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        image_shape: tuple[int, int, int] | None = None,
+        data_source: str = "",
+    ) -> Path:
         """Write the fitted w = coef_ᵀ, b, classes_, costs_ and the parameters to ``path`` (.npz, see model_file).
 
-        ``classes_`` must be numbers or text (a file that is loaded without pickle can't hold Python objects).
+        ``image_shape`` (height, width, 3), when each row of X was a picture unrolled by ``data.flatten``, lets
+        ``micrograd-lr predict`` read new pictures with this model. ``classes_`` must be numbers or text (a file
+        that is loaded without pickle can't hold Python objects).
         """
         w, b, _n = self._fitted()
         return model_file.save(
             path,
             w,
             b,
+            image_shape=image_shape,
             learning_rate=self.learning_rate,
             num_iterations=self.num_iterations,
             costs=self.costs_,

@@ -69,6 +69,15 @@ def test_estimator_save_and_load_predict_the_same(tmp_path: Path) -> None:
     assert back.get_params() == est.get_params() and back.costs_ == est.costs_
 
 
+def test_an_estimator_of_pictures_keeps_their_size(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    X = rng.random((30, 12))  # each row a 2 × 2 × 3 picture, unrolled
+    est = vectorized.LogisticRegressionGD(num_iterations=50).fit(X, (X[:, 0] > 0.5).astype(int))
+    assert model_file.load(est.save(tmp_path / "e.npz", image_shape=(2, 2, 3))).image_shape == (2, 2, 3)
+    with pytest.raises(ValueError, match="holds 48 numbers, but w has n = 12"):
+        est.save(tmp_path / "f.npz", image_shape=(4, 4, 3))
+
+
 def test_an_unfitted_estimator_is_not_saved(tmp_path: Path) -> None:
     with pytest.raises(vectorized.NotFittedError):
         vectorized.LogisticRegressionGD().save(tmp_path / "e.npz")
