@@ -299,8 +299,8 @@ def test_running_sums_and_deep_chains_fuse_into_one_group() -> None:
 def test_wrt_and_watch_name_what_is_wrong() -> None:
     a, b = Value(1.0, "a"), Value(2.0, "b")
     out = a * b
-    with pytest.raises(ValueError, match="wrt: .* is not a leaf"):
+    with pytest.raises(ValueError, match=r"wrt: .* is not a leaf"):
         Tape(out, wrt=[out])
-    with pytest.raises(ValueError, match="watch: .* is not a node"):
+    with pytest.raises(ValueError, match=r"watch: .* is not a node"):
         Tape(out, watch=[Value(3.0)])
     assert set(Tape(out, wrt=[b]).run().grads) == {b}
