@@ -17,22 +17,31 @@ once (the vectorization of the text): the output is an array of B, and the
 gradients are summed over the batch (``reduce="sum"``), averaged (``"mean"``)
 or kept per sample (``None``).
 
-Two ways to replay, chosen by the input:
+Before grouped replays, sums absorb their private terms: a running sum
+acc = acc + wᵢxᵢ, a neuron's dot(w, x) + b or a chain v = v + c becomes one
+``dot`` node over pairs (wᵢ, xᵢ), so a million-deep chain of additions is one
+array call.  ``Tape(root, wrt=[...])`` asks for the gradients of some leaves
+only: the backward sweep skips whatever leads to none of them (the data x of a
+sample costs nothing backward).
 
-* one sample of a narrow graph (a long chain, a running sum: few nodes per
-  level): straight-line Python generated from the tape, one statement per
-  stored node forward and one per input backward, compiled once on first use
-  and kept.  A sum's terms used nowhere else are written inside it, so a
-  neuron's running sum w₁x₁ + w₂x₂ + … is one statement.  Only node indices
-  and the tape's own rules for the operations of ``ops.TABLE`` enter the
-  generated source; leaf values and constants live in lists it indexes.
+How a replay runs, chosen by the input:
+
+* one sample of a narrow graph (few nodes per group even after fusing, like
+  a long chain of tanh): straight-line Python generated from the tape, one
+  statement per stored node forward and one per input backward, compiled once
+  on first use and kept.  A sum's terms used nowhere else are written inside
+  it.  Only node indices and the tape's own rules for the operations of
+  ``ops.TABLE`` enter the generated source; leaf values and constants live in
+  lists it indexes.  Python's compiler takes about a microsecond per character
+  of source, so from ``LOOP`` nodes on the sweep runs node by node instead.
 * a batch, or one sample of a wide graph (``Tape.wide``: ``WIDE`` nodes or
   more per group on average, like the layers of a network): nodes are grouped
   by (level, operation), level = 1 + the highest level of the node's inputs,
   and each group is one call of the row's array form (``Op.array_forward``,
-  ``Op.array_local``) over (nodes × samples).  No compiling: Python's compiler
-  takes about a microsecond per character of generated source, seconds for a
-  graph of 10⁵ nodes, where the grouped replay starts at once.
+  ``Op.array_local``) over (nodes × samples).  A ``dot`` group whose one factor
+  is leaves with one value for the whole batch (the parameters) is a matrix
+  product: U.T @ X forward, X @ tᵀ (summed over the batch inside the product)
+  and U @ t backward, as the vectorized path computes a layer.
 
 Errors are the engine's: a value or gradient that is not finite raises, naming
 the operation and node, as ``Value`` and ``Value.backward`` do (the replay that
@@ -59,6 +68,7 @@ Number = Union[int, float]
 Key = Union[Value, str]
 REDUCTIONS = ("sum", "mean", None)
 WIDE = 8  # nodes per group on average from which one sample replays by array calls, not generated code
+LOOP = 250_000  # nodes from which a narrow graph's one sample runs node by node rather than compiling code
 MAX_RUNS = 8  # a shared matrix factor in up to this many runs of consecutive rows is read as views, not copied
 CHUNK = 4000  # nodes per generated function: compiling many small functions is faster than one huge one
 
@@ -246,6 +256,7 @@ class _Matrix:
     and U @ t for X."""
 
     u: np.ndarray  # (n, nodes): leaf indices of the uniform factor
+    u_runs: Any  # when U.T.ravel() is a few runs of consecutive leaves: [(positions, leaves)] as slices
     x: np.ndarray  # (n, nodes): row indices of the other factor
     rows: Any  # when every node reads the same rows of X: [(positions, rows)], runs of consecutive rows as slices
     u_grad: bool
@@ -285,7 +296,7 @@ class _Runner:
                 if m is None:
                     V[grp.start : grp.stop] = grp.op.array_forward(V[grp.parents], grp.constant)
                 elif m.rows is not None:
-                    U = u[m.u]
+                    U = self._u(m)
                     out = sum(U[at].T @ V[rows] for at, rows in m.rows)
                     V[grp.start : grp.stop] = out
                 else:
@@ -326,10 +337,18 @@ class _Runner:
         terms = terms.reshape(-1, self.batch)
         _add_into(G, terms if grp.keep is None else terms[grp.keep], grp.targets, grp.spread)
 
+    def _u(self, m: _Matrix) -> np.ndarray:
+        """The uniform factor's values (n, nodes), read as slices of u when its leaves run consecutively."""
+        if m.u_runs is None:
+            return self.u[m.u]
+        u = self.u
+        flat = u[m.u_runs[0][1]] if len(m.u_runs) == 1 else np.concatenate([u[leaves] for _, leaves in m.u_runs])
+        return flat.reshape(m.u.shape[1], m.u.shape[0]).T
+
     def _matrix(self, grp: Group, m: _Matrix) -> None:
         V, G = self.V, self.G
         t = G[grp.start : grp.stop]
-        U = self.u[m.u]
+        U = self._u(m)
         if m.u_grad:  # summed over the batch inside the product
             if m.rows is not None:
                 dU = np.empty(U.shape)
@@ -337,7 +356,11 @@ class _Runner:
                     dU[at] = V[rows] @ t.T
             else:
                 dU = np.einsum("igb,gb->ig", V[m.x], t)
-            if m.u_unique:
+            if m.u_runs is not None:
+                flat = dU.T.ravel()
+                for at, leaves in m.u_runs:
+                    self.gu[leaves] += flat[at]
+            elif m.u_unique:
                 self.gu[m.u] += dU
             else:
                 np.add.at(self.gu, m.u, dU)
@@ -585,7 +608,13 @@ class Tape:
         wanted = need[flat]
         keep = np.flatnonzero(wanted) if wanted.any() else None
         targets = flat[keep] if keep is not None else flat[:0]
-        return _Matrix(U, X, rows, bool(need[U].any()), len(np.unique(U)) == U.size, keep, targets, _spread(targets))
+        order = U.T.ravel()  # node by node
+        cuts = [0, *(np.flatnonzero(np.diff(order) != 1) + 1).tolist(), len(order)]
+        u_runs = None
+        if len(cuts) <= 2 + MAX_RUNS:
+            u_runs = [(slice(a, b), slice(int(order[a]), int(order[a]) + b - a)) for a, b in pairwise(cuts)]
+        unique = len(np.unique(U)) == U.size
+        return _Matrix(U, u_runs, X, rows, bool(need[U].any()), unique, keep, targets, _spread(targets))
 
     def _runner(self, batched: frozenset[int], batch: int, reduced: bool) -> _Runner:
         key = (batched, batch, reduced)
@@ -752,7 +781,10 @@ class Tape:
             leaf_values = self._traced.tolist()
             for i, x in given.items():
                 leaf_values[i] = x
-            out, grads = self.sweep(leaf_values)
+            if self._sweeps is None and self.size >= LOOP:  # compiling would take minutes: loop instead
+                out, grads = self._checked(leaf_values)
+            else:
+                out, grads = self.sweep(leaf_values)
             return Replay(out, dict(zip(self._wrt, np.array(grads)[wanted].tolist())))
         batched = frozenset(i for i, x in given.items() if isinstance(x, np.ndarray))
         runner = self._runner(batched, batch or 1, reduce is not None or batch is None)
@@ -785,6 +817,13 @@ def _finite(x: float, key: Key) -> float:
 # ----------------------------------------------------------------------------- training helpers
 
 
+def _index(rows: list[int]) -> Any:
+    """Rows as a slice when they are consecutive (a view, no copy), else as an index array."""
+    if rows and rows == list(range(rows[0], rows[0] + len(rows))):
+        return slice(rows[0], rows[0] + len(rows))
+    return np.array(rows, dtype=np.intp)
+
+
 def fit_logistic(
     w: Sequence[Value],
     b: Value,
@@ -813,7 +852,7 @@ def fit_logistic(
         x_rows = [leaves[x] for x in xs]
         runner = tape._runner(frozenset(x_rows), len(cols), True)
         runner.V[x_rows] = X[:, cols]
-        runs.append((runner, [leaves[p] for p in params]))
+        runs.append((runner, _index([leaves[p] for p in params])))
     p = np.array([q.data for q in params])
     costs: list[float] = []
     grad = np.zeros(n + 1)
