@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from typing import Union
 
 from . import ops
@@ -31,6 +32,8 @@ MAX_LENGTH = 2000
 """Longest expression accepted, in characters."""
 MAX_DEPTH = 100
 """Deepest nesting accepted (parentheses, or operations inside operations)."""
+LABEL_LENGTH = 24
+"""Longest name build(..., name_steps=True) gives a node; longer parts of the source are cut with "…"."""
 MAX_EXPONENT = 1000.0
 """Largest constant exponent accepted, in absolute value."""
 
@@ -65,6 +68,12 @@ _FORBIDDEN: dict[type, str] = {
 }
 
 _BINARY: dict[type, ops.Op] = {ast.Add: ops.ADD, ast.Sub: ops.SUB, ast.Mult: ops.MUL, ast.Div: ops.DIV}
+_ARITHMETIC: dict[type, Callable[[Node, Node], Node]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
 _OPERATOR_TEXT: dict[type, str] = {
     ast.FloorDiv: "//",
     ast.Mod: "%",
@@ -282,12 +291,14 @@ def _names(tree: ast.Expression) -> list[str]:
     return list(seen)
 
 
-def build(source: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+def build(source: str, values: Mapping[str, float], *, name_steps: bool = False) -> tuple[Value, dict[str, Value]]:
     """The computation graph of ``source`` with its names set to ``values``.
 
     Returns the output ``Value`` and the leaves, one ``Value`` per name, labelled with
     the name (a name used twice is one leaf, so its gradients add up).  Every name must
-    have a value, and every value a name in the expression.
+    have a value, and every value a name in the expression.  With ``name_steps=True`` each
+    node an operation makes is labelled with its part of the source (``b*c``, ``a + b*c``),
+    shortened to at most LABEL_LENGTH characters with "…" in the middle.
     """
     tree = parse(source)
     src = _Text(source)
@@ -304,12 +315,31 @@ def build(source: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Va
             f"(its names are: {', '.join(used) or 'none'})"
         )
     leaves = {name: Value(values[name], name) for name in used}
-    out = _build(src, tree.body, leaves)
+    out = _build(src, tree.body, leaves, name_steps)
     root = out if isinstance(out, Value) else Value(out)
     return root, leaves
 
 
-def _build(src: _Text, node: ast.AST, leaves: dict[str, Value]) -> Node:
+def shorten(text: str, length: int | None = None) -> str:
+    """``text`` with runs of whitespace made one space, cut to ``length`` (LABEL_LENGTH) with "…" in the middle."""
+    length = LABEL_LENGTH if length is None else length
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    head = (length - 1) // 2
+    return text[:head] + "…" + text[len(text) - (length - 1 - head) :]
+
+
+def _build(src: _Text, node: ast.AST, leaves: dict[str, Value], name_steps: bool = False) -> Node:
+    out = _build_node(src, node, leaves, name_steps)
+    if name_steps and isinstance(out, Value) and out.op is not None and not out.label:
+        segment = ast.get_source_segment(src.text, node)
+        if segment:
+            out.label = shorten(segment)
+    return out
+
+
+def _build_node(src: _Text, node: ast.AST, leaves: dict[str, Value], name_steps: bool) -> Node:
     k = _fold(src, node)
     if k is not None:
         return k
@@ -317,29 +347,28 @@ def _build(src: _Text, node: ast.AST, leaves: dict[str, Value]) -> Node:
         if isinstance(node, ast.Name):
             return leaves[node.id]
         if isinstance(node, ast.UnaryOp):
-            x = _build(src, node.operand, leaves)
+            x = _build(src, node.operand, leaves, name_steps)
             return -x if isinstance(node.op, ast.USub) else x
         if isinstance(node, ast.BinOp):
-            left = _build(src, node.left, leaves)
+            left = _build(src, node.left, leaves, name_steps)
             if isinstance(node.op, ast.Pow):
                 exponent = _fold(src, node.right)
                 if exponent is not None:
                     assert isinstance(left, Value)
                     return left**exponent  # powk: a ** k with a constant k
-                right = _build(src, node.right, leaves)
+                right = _build(src, node.right, leaves, name_steps)
                 assert isinstance(right, Value)
                 return left**right  # pow: a ** b (a plain-number base becomes a constant leaf)
-            right = _build(src, node.right, leaves)
-            a = left if isinstance(left, Value) else Value(left)
-            return {ast.Add: a.__add__, ast.Sub: a.__sub__, ast.Mult: a.__mul__, ast.Div: a.__truediv__}[type(node.op)](
-                right
-            )
+            right = _build(src, node.right, leaves, name_steps)
+            # a plain number on either side becomes a constant leaf of the operation (2 in 2*a)
+            result: Node = _ARITHMETIC[type(node.op)](left, right)
+            return result
         if isinstance(node, ast.Call):
             assert isinstance(node.func, ast.Name)
-            x = _build(src, node.args[0], leaves)
+            x = _build(src, node.args[0], leaves, name_steps)
             assert isinstance(x, Value)
-            result: Value = getattr(x, node.func.id)()
-            return result
+            called: Value = getattr(x, node.func.id)()
+            return called
     except (ArithmeticError, ValueError) as exc:
         if isinstance(exc, ExpressionError):
             raise

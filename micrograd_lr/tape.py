@@ -917,7 +917,8 @@ def fit_mlp(
     params = model.parameters()
     inputs = [Value(0.0, f"x{j}") for j in range(1, Xa.shape[1] + 1)]
     label = Value(1.0, "y")
-    (score,) = model(inputs)
+    out = model(inputs)  # nn.MLP with one output unit returns that Value (micrograd's rule); a list is taken too
+    (score,) = out if isinstance(out, (list, tuple)) else (out,)
     tape = Tape(loss(score, label), wrt=params, watch=[score])
     leaves = tape._leaf_index
     data_rows = [leaves[x] for x in inputs if x in leaves] + [leaves[label]]

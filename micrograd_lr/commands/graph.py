@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import viz
-from ..engine import topological_order
+from ..engine import Value, topological_order
 from ..expr import build
 from . import CommandError
 
@@ -37,6 +37,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-grad", action="store_true", help="a forward-only picture: values without gradients")
     p.add_argument("--max-nodes", type=int, default=viz.DEFAULT_MAX_NODES, help="refuse larger graphs")
+    p.add_argument("--title", default=None, help="the caption above the picture (default: the expression)")
+    p.add_argument(
+        "--no-legend", action="store_true", help="leave out the key to the colours, the #n and the red numbers"
+    )
+    p.add_argument(
+        "--params",
+        default="",
+        metavar="NAME,NAME",
+        help="names to draw as parameters (amber), e.g. --params w,b; the other names are inputs (blue)",
+    )
     p.add_argument(
         "--html", type=Path, default=None, metavar="PATH", help="write the step-through page (one offline HTML file)"
     )
@@ -61,6 +71,18 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
     return values
 
 
+def parse_params(text: str, leaves: dict[str, Value]) -> list[Value]:
+    """``"w,b"`` → the leaves called w and b; a clear error for a name the expression does not have."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in leaves]
+    if unknown:
+        raise CommandError(
+            f"--params names {', '.join(unknown)}, not a name of the expression "
+            f"(its names are: {', '.join(leaves) or 'none'})"
+        )
+    return [leaves[name] for name in names]
+
+
 def _format_and_path(output: Path | None, fmt: str | None) -> tuple[str, Path]:
     suffix = output.suffix.lstrip(".").lower() if output is not None else ""
     suffix = "dot" if suffix == "gv" else suffix
@@ -76,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"--max-nodes must be at least 1, got {args.max_nodes}")
     values = parse_assignments(args.assignments)
     fmt, path = _format_and_path(args.output, args.format)
-    root, leaves = build(args.expression, values)
+    root, leaves = build(args.expression, values, name_steps=True)  # each step's box named by its part (b*c)
+    params = parse_params(args.params, leaves)  # a bad --params fails before anything is written
     try:
         root.backward()
     except ArithmeticError as exc:  # a derivative that overflows at the user's numbers, e.g. 1/x at x = 1e-320
@@ -95,9 +118,6 @@ def run(args: argparse.Namespace) -> int:
     if args.steps or args.html is not None:
         from .. import stepper
 
-        for node in topological_order(root):  # every name is labelled: an unlabelled leaf is a number written
-            if node.op is None and not node.label and node.constant is None:
-                node.constant = node.data
         if args.steps:
             print(stepper.trace(root, max_nodes=args.max_nodes), end="")
         if args.html is not None:
@@ -115,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
             edge_derivatives=show,
             number_backward=show,
             max_nodes=args.max_nodes,
-            title=args.expression.strip(),
+            title=args.expression.strip() if args.title is None else args.title,
+            legend=not args.no_legend,
+            params=params,
         )
     except viz.GraphvizNotFoundError as exc:
         print(f"micrograd-lr graph: error: {exc} (or write the DOT text with --format dot)", file=sys.stderr)
