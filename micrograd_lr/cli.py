@@ -37,7 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["graph"]:  # an expression may start with a minus sign: graph "-a*b" --set a=1 b=2
+        from .commands.graph import protect_expression
+
+        words = ["graph", *protect_expression(words[1:])]
+    args = build_parser().parse_args(words)
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:
