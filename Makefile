@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test figures bench dot chromium clean
+.PHONY: demo test figures bench dot rsvg chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,16 @@ $(STAMP): pyproject.toml
 dot:
 	@sh scripts/ensure-dot.sh
 
+rsvg:
+	@sh scripts/ensure-rsvg.sh
+
 chromium:
 	@sh scripts/ensure-chromium.sh
 
 demo: $(STAMP) dot
 	$(BIN)/micrograd-lr demo
 
-test: $(STAMP) dot chromium
+test: $(STAMP) dot rsvg chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

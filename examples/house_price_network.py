@@ -26,7 +26,7 @@ def main(num_iterations: int = 300, learning_rate: float = 0.05, seed: int = 0) 
     costs = fit_mse(net, X, y, num_iterations, learning_rate, callback=report)
     first = [row[0] for row in X]
     features = ", ".join(f"{name} {v:.2f}" for name, v in zip(HOUSE_FEATURES, first))
-    print(f"first house ({features}): price {y[0]:.3f}, predicted {net(first)[0].data:.3f}")
+    print(f"first house ({features}): price {y[0]:.3f}, predicted {net(first).data:.3f}")
     return costs
 
 

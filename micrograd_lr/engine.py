@@ -209,11 +209,11 @@ def _as_parents(op: Op, inputs: tuple[Operand, ...]) -> tuple[Value, ...]:
     """The inputs of ``op`` as Values: each plain number becomes a constant leaf."""
     if all(isinstance(x, Value) for x in inputs):
         return inputs  # type: ignore[return-value]  # (mypy cannot see that all are Values)
-    sides = ("left", "right") if len(inputs) == 2 else [f"input {i}" for i in range(len(inputs))]
     parents = []
-    for x, side in zip(inputs, sides):
+    for i, x in enumerate(inputs):
         if not isinstance(x, Value):
-            x = Value(_number(x, f"{side} operand of {op.name}"))
+            where = ("left operand", "right operand")[i] if len(inputs) == 2 else f"input {i}"
+            x = Value(_number(x, f"{where} of {op.name}"))
             x.constant = x.data
         parents.append(x)
     return tuple(parents)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Union
 
 from . import ops, validation
@@ -44,6 +45,8 @@ MAX_DEPTH = 100
 """Deepest nesting accepted: parentheses, calls, powers, signs and operands inside operations.
 A chain of the same kind (``a + b + c + ...``, ``a * b * c * ...``) counts as one level; its
 length is bounded by MAX_LENGTH only."""
+LABEL_LENGTH = 24
+"""Longest name build(..., name_steps=True) gives a node; longer parts of the source are cut with "…"."""
 MAX_EXPONENT = 1000.0
 """Largest constant exponent accepted, in absolute value."""
 
@@ -78,6 +81,12 @@ _FORBIDDEN: dict[type, str] = {
 }
 
 _BINARY: dict[type, ops.Op] = {ast.Add: ops.ADD, ast.Sub: ops.SUB, ast.Mult: ops.MUL, ast.Div: ops.DIV}
+_ARITHMETIC: dict[type, Callable[[Node, Node], Node]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
 _OPERATOR_TEXT: dict[type, str] = {
     ast.FloorDiv: "//",
     ast.Mod: "%",
@@ -327,14 +336,16 @@ def normalize(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
-def build(source: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+def build(source: str, values: Mapping[str, float], *, name_steps: bool = False) -> tuple[Value, dict[str, Value]]:
     """The computation graph of ``source`` with its names set to ``values``.
 
     Returns the output ``Value`` and the leaves, one ``Value`` per name, labelled with
     the name (a name used twice is one leaf, so its gradients add up).  Every name must
     have a value, and every value a name in the expression.  Names are compared the way
     Python compares identifiers, after NFKC normalisation, in the expression and in
-    ``values`` alike.
+    ``values`` alike.  With ``name_steps=True`` each node an operation makes is labelled
+    with its part of the source (``b*c``, ``a + b*c``), shortened to at most LABEL_LENGTH
+    characters with "…" in the middle.
     """
     tree = parse(source)
     src = _Text(source)
@@ -363,10 +374,25 @@ def build(source: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Va
     built: dict[int, Node] = {}
     for node in _post_order(tree):
         k = folded[id(node)]
-        built[id(node)] = k if k is not None else _build_one(src, node, leaves, built, folded)
+        out = k if k is not None else _build_one(src, node, leaves, built, folded)
+        if name_steps and isinstance(out, Value) and out.op is not None and not out.label:
+            segment = ast.get_source_segment(src.text, node)
+            if segment:
+                out.label = shorten(segment)
+        built[id(node)] = out
     out = built[id(tree.body)]
     root = out if isinstance(out, Value) else Value(out)
     return root, leaves
+
+
+def shorten(text: str, length: int | None = None) -> str:
+    """``text`` with runs of whitespace made one space, cut to ``length`` (LABEL_LENGTH) with "…" in the middle."""
+    length = LABEL_LENGTH if length is None else length
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    head = (length - 1) // 2
+    return text[:head] + "…" + text[len(text) - (length - 1 - head) :]
 
 
 def _build_one(
@@ -390,16 +416,15 @@ def _build_one(
                 assert isinstance(right, Value)
                 return left**right  # pow: a ** b (a plain-number base becomes a constant leaf)
             right = built[id(node.right)]
-            a = left if isinstance(left, Value) else Value(left)
-            return {ast.Add: a.__add__, ast.Sub: a.__sub__, ast.Mult: a.__mul__, ast.Div: a.__truediv__}[type(node.op)](
-                right
-            )
+            # a plain number on either side becomes a constant leaf of the operation (2 in 2*a)
+            result: Node = _ARITHMETIC[type(node.op)](left, right)
+            return result
         if isinstance(node, ast.Call):
             assert isinstance(node.func, ast.Name)
             x = built[id(node.args[0])]
             assert isinstance(x, Value)
-            result: Value = getattr(x, node.func.id)()
-            return result
+            called: Value = getattr(x, node.func.id)()
+            return called
     except (ArithmeticError, ValueError) as exc:
         if isinstance(exc, ExpressionError):
             raise

@@ -35,6 +35,7 @@ __all__ = [
     "figure",
     "gradient_descent_figure",
     "house_price_network_figure",
+    "logistic_regression_backward_expanded_figure",
     "logistic_regression_backward_figure",
     "logistic_regression_figure",
     "sigmoid_figure",
@@ -77,7 +78,6 @@ def computation_graph_figure() -> graphviz.Digraph:
         params=(),
         title="J = 3(a + bc) at a = 5, b = 3, c = 2: values left to right, gradients right to left",
         name="computation_graph",
-        legend=True,
     )
 
 
@@ -88,6 +88,10 @@ def _one_sample() -> dict[str, Value]:
     return one_sample(ex["x"], ex["y"], ex["w"], ex["b"], literal=True)  # type: ignore[arg-type]
 
 
+def _parameters(nodes: dict[str, Value]) -> list[Value]:
+    return [node for name, node in nodes.items() if name == "b" or (name[0] == "w" and name[1:].isdigit())]
+
+
 def logistic_regression_figure() -> graphviz.Digraph:
     """One sample of logistic regression (n = 2), forward only: z = w1x1 + w2x2 + b, a = σ(z), L(a, y)."""
     nodes = _one_sample()
@@ -96,22 +100,84 @@ def logistic_regression_figure() -> graphviz.Digraph:
         show_grad=False,
         edge_derivatives=False,
         number_backward=False,
+        params=_parameters(nodes),
         title="Logistic regression, one sample (n = 2): z = w1x1 + w2x2 + b, a = σ(z), "
         "L(a, y) = −(y log a + (1 − y) log(1 − a))",
         name="logistic_regression",
-        legend=True,
     )
 
 
 def logistic_regression_backward_figure() -> graphviz.Digraph:
-    """The same graph after L.backward(): da = −y/a + (1 − y)/(1 − a), dz = a − y, dwⱼ = xⱼ·dz, db = dz."""
+    """The text's backward figure: x, w, b → z → a → L(a, y), with da on the edge into a and dz = a − y into z.
+
+    The loss is one node L(a, y), as the text draws it.  Every number comes from the engine:
+    the literal graph's ``backward()`` gives da, dz, dwⱼ, db (``logistic_regression_backward_expanded``
+    draws that graph step by step), and the fused loss confirms dz = a − y.
+    """
+    nodes = _one_sample()
+    L, a, z = nodes["L"], nodes["a"], nodes["z"]
+    L.backward()
+    y = nodes["y"].data
+    dot = viz.fmt
+    (d_sigma,) = a.local_grads()  # ∂a/∂z = a(1 − a)
+    g = graphviz.Digraph(name="logistic_regression_backward")
+    g.attr(rankdir="LR", fontname=viz.FONT, nodesep="0.2", ranksep="0.25", bgcolor="white", pad="0.2")
+    g.attr("node", fontname=viz.FONT, fontsize="12", shape="plain")
+    g.attr("edge", color=viz.EDGE_COLOUR, arrowsize="0.7")
+    viz.caption(
+        g,
+        "The text's backward pass, right to left: da = −y/a + (1 − y)/(1 − a), dz = a − y, dwⱼ = xⱼ·dz, db = dz",
+        viz.legend_row(
+            ["input", "parameter", "constant", "intermediate", "output"],
+            False,
+            True,
+            "red on an edge: the local ∂out/∂in, and the gradient it carries back",
+        ),
+    )
+    params = _parameters(nodes)
+    for name in ("x1", "w1", "x2", "w2", "b"):
+        node = nodes[name]
+        g.node(name, label=viz.value_box(node, "parameter" if node in params else "input"))
+    g.node("z", label=viz.value_box(z, "intermediate", head="z = w1x1 + w2x2 + b"))
+    g.node("a", label=viz.value_box(a, "intermediate", head="a = σ(z)"))
+    g.node("y", label=viz.value_box(nodes["y"], "constant", head="y (the label)", show_grad=False))
+    g.node("L", label=viz.value_box(L, "output", head="L(a, y)"))
+
+    def through(tail: str, head: str, lines: list[str]) -> None:
+        """The edge tail → head, running through a small red label (its derivative, its gradient)."""
+        label = f"{tail}_{head}"
+        text = '<BR ALIGN="CENTER"/>'.join(viz.escape(line) for line in lines)
+        g.node(
+            label,
+            label=f'<<FONT POINT-SIZE="10" COLOR="{viz.DERIVATIVE_COLOUR}">{text}</FONT>>',
+            shape="plaintext",
+            margin="0.02,0.01",
+            width="0",
+            height="0",
+        )
+        g.edge(tail, label, arrowhead="none")
+        g.edge(label, head)
+
+    for j in (1, 2):
+        w, x = nodes[f"w{j}"], nodes[f"x{j}"]
+        through(f"w{j}", "z", [f"∂z/∂w{j} = x{j} = {dot(x.data)}", f"dw{j} = x{j}·dz = {dot(w.grad)}"])
+        through(f"x{j}", "z", [f"∂z/∂x{j} = w{j} = {dot(w.data)}", f"dx{j} = w{j}·dz = {dot(x.grad)}"])
+    through("b", "z", ["∂z/∂b = 1", f"db = dz = {dot(nodes['b'].grad)}"])
+    through("z", "a", [f"∂a/∂z = a(1 − a) = {dot(d_sigma)}", f"dz = da·a(1 − a) = a − y = {dot(a.data - y)}"])
+    through("a", "L", [f"∂L/∂a = −y/a + (1 − y)/(1 − a) = {dot(a.grad)}", f"da = {dot(a.grad)}"])
+    g.edge("y", "L")
+    return g
+
+
+def logistic_regression_backward_expanded_figure() -> graphviz.Digraph:
+    """Every step of the backward pass: the loss −(y log a + (1 − y) log(1 − a)) written out node by node."""
     nodes = _one_sample()
     nodes["L"].backward()
     return viz.draw(
         nodes["L"],
-        title="Backward, right to left: da = −y/a + (1 − y)/(1 − a), dz = a − y, dw1 = x1·dz, dw2 = x2·dz, db = dz",
-        name="logistic_regression_backward",
-        legend=True,
+        params=_parameters(nodes),
+        title="Every step of backward(): L = −(y log a + (1 − y) log(1 − a)) one operation at a time",
+        name="logistic_regression_backward_expanded",
     )
 
 
@@ -199,6 +265,7 @@ FIGURES: dict[str, Callable[[], Picture]] = {
     "computation_graph": computation_graph_figure,
     "logistic_regression": logistic_regression_figure,
     "logistic_regression_backward": logistic_regression_backward_figure,
+    "logistic_regression_backward_expanded": logistic_regression_backward_expanded_figure,
     "house_price_network": house_price_network_figure,
     "sigmoid": sigmoid_figure,
     "cross_entropy": cross_entropy_figure,

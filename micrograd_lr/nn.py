@@ -6,7 +6,13 @@ neurons reading the same inputs; an MLP is layers one after another.  The text's
 size, number of bedrooms, zip code and wealth → a hidden dense layer → price.
 
 Every random thing takes a seed: the initial weights come from ``random.Random(seed)``
-(or a ``random.Random`` you pass), so the same seed gives the same network.
+(or a ``random.Random`` you pass), so the same seed gives the same network; ``seed=None``
+draws fresh weights from Python's ``random`` (so ``random.seed(s)`` makes them repeatable).
+
+Code written for karpathy/micrograd's ``nn`` runs unchanged: ``Neuron(nin, nonlin=True)``
+(ReLU, or linear with ``nonlin=False``), ``Layer(nin, nout, **kwargs)`` and ``MLP(nin, nouts)``
+(ReLU hidden layers, a linear last layer) whose call returns one ``Value`` when the last layer
+has one unit and a list otherwise, ``parameters()`` and ``zero_grad()``.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import math
 import numbers
 import random
 from collections.abc import Callable, Sequence
-from typing import Union
+from typing import Any, Union
 
 from . import validation
 from .engine import Value, dot, vsum
@@ -42,17 +48,33 @@ HOUSE_FEATURES = ("size", "bedrooms", "zip code", "wealth")
 
 Seed = Union[int, random.Random, None]
 Input = Sequence[Union[Value, float]]
+Output = Any
+"""A Value, or a list of Values: which one depends on the number of units (micrograd's rule), so typed Any."""
 
 
 def _rng(seed: Seed) -> random.Random:
-    """A ``random.Random`` from an int seed (or the given generator itself)."""
+    """A ``random.Random`` from an int seed (or the given generator itself); None: fresh, from ``random``."""
     if isinstance(seed, random.Random):
         return seed
     if seed is None:
-        return random.Random(0)
+        return random.Random(random.getrandbits(64))
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise InputTypeError(f"seed must be an int or a random.Random, got {validation.describe(seed)}")
     return random.Random(int(seed))
+
+
+def _activation(activation: str | bool, nonlin: bool | None) -> str:
+    """Our activation name, or micrograd's ``nonlin`` (True: ReLU, False: linear), given one way."""
+    if isinstance(activation, bool):  # Neuron(nin, False), micrograd's positional nonlin
+        nonlin = activation
+        activation = "relu"
+    if nonlin is None:
+        return validation.choice("activation", activation, ACTIVATIONS)
+    if not isinstance(nonlin, bool):
+        raise InputTypeError(f"nonlin must be True or False, got {validation.describe(nonlin)}")
+    if activation != "relu":
+        raise InputError(f"give activation or nonlin, not both: got activation={activation!r}, nonlin={nonlin!r}")
+    return "relu" if nonlin else "linear"
 
 
 class Neuron(Module):
@@ -62,9 +84,17 @@ class Neuron(Module):
     Leaves are labelled ``{name}w1``.. ``{name}wn`` and ``{name}b``.
     """
 
-    def __init__(self, nin: int, activation: str = "relu", *, seed: Seed = None, name: str = "") -> None:
+    def __init__(
+        self,
+        nin: int,
+        activation: str | bool = "relu",
+        *,
+        nonlin: bool | None = None,
+        seed: Seed = None,
+        name: str = "",
+    ) -> None:
         nin = validation.count("nin", nin)
-        self.activation = validation.choice("activation", activation, ACTIVATIONS)
+        self.activation = _activation(activation, nonlin)
         if not isinstance(name, str):
             raise InputTypeError(f"name must be a str, got {validation.describe(name)}")
         rng = _rng(seed)
@@ -100,11 +130,23 @@ class Neuron(Module):
 class Layer(Module):
     """A dense layer: nout neurons that all read the same n inputs."""
 
-    def __init__(self, nin: int, nout: int, activation: str = "relu", *, seed: Seed = None, name: str = "") -> None:
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str | bool = "relu",
+        *,
+        seed: Seed = None,
+        name: str = "",
+        **kwargs: bool,
+    ) -> None:
         nout = validation.count("nout", nout)
+        unknown = set(kwargs) - {"nonlin"}
+        if unknown:
+            raise InputTypeError(f"Layer got unexpected keyword arguments {sorted(unknown)}; it passes on only nonlin")
         rng = _rng(seed)
         self.neurons = [
-            Neuron(nin, activation, seed=rng, name=f"{name}n{k}." if name or nout > 1 else name)
+            Neuron(nin, activation, seed=rng, name=f"{name}n{k}." if name or nout > 1 else name, **kwargs)
             for k in range(1, nout + 1)
         ]
 
@@ -116,9 +158,10 @@ class Layer(Module):
     def nout(self) -> int:
         return len(self.neurons)
 
-    def __call__(self, x: Input) -> list[Value]:
-        """[g(w⁽ᵏ⁾ᵀx + b⁽ᵏ⁾) for each neuron k]."""
-        return [neuron(x) for neuron in self.neurons]
+    def __call__(self, x: Input) -> Output:
+        """[g(w⁽ᵏ⁾ᵀx + b⁽ᵏ⁾) for each neuron k]; one Value (not a list) when the layer has one neuron."""
+        out = [neuron(x) for neuron in self.neurons]
+        return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
         return [p for neuron in self.neurons for p in neuron.parameters()]
@@ -166,14 +209,14 @@ class MLP(Module):
     def nin(self) -> int:
         return self.layers[0].nin
 
-    def __call__(self, x: Input) -> list[Value]:
-        """The outputs of the last layer (a list, one Value per output unit)."""
+    def __call__(self, x: Input) -> Output:
+        """The outputs of the last layer: one Value if it has one unit (as micrograd's MLP), else a list."""
         if len(x) != self.nin:
             raise InputError(f"x must have {self.nin} inputs for this network, got {len(x)}")
-        out: list[Value] | Input = x
+        out: Input = x
         for layer in self.layers:
-            out = layer(out)
-        return list(out)  # type: ignore[arg-type]
+            out = [neuron(out) for neuron in layer.neurons]
+        return out[0] if len(out) == 1 else list(out)
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]
@@ -219,7 +262,7 @@ def house_price_data(m: int = 64, *, seed: int = 0) -> tuple[list[list[float]], 
     return X, y
 
 
-def mse(net: Callable[[Input], list[Value]], X: Sequence[Sequence[float]], y: Sequence[float]) -> Value:
+def mse(net: Callable[[Input], Output], X: Sequence[Sequence[float]], y: Sequence[float]) -> Value:
     """J = (1/m) Σᵢ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)² over the columns of X (shape (n, m)), one output unit."""
     m = len(y)
     if m == 0:
@@ -229,9 +272,11 @@ def mse(net: Callable[[Input], list[Value]], X: Sequence[Sequence[float]], y: Se
     errors = []
     for i in range(m):
         out = net([row[i] for row in X])
-        if len(out) != 1:
-            raise InputError(f"mse needs a network with one output, got {len(out)}")
-        errors.append((out[0] - y[i]) ** 2)
+        if isinstance(out, list):
+            if len(out) != 1:
+                raise InputError(f"mse needs a network with one output, got {len(out)}")
+            out = out[0]
+        errors.append((out - y[i]) ** 2)
     return vsum(errors) / m
 
 

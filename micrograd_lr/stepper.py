@@ -285,6 +285,11 @@ class _Graph:
         self.index = {id(node): i for i, node in enumerate(self.order)}
         self.root = len(self.order) - 1
         self.names = [self._name(i, node) for i, node in enumerate(self.order)]
+        # in a formula, a name that is itself an expression is bracketed: d(b*c), ∂J/∂(a + b*c)
+        self.terms = [
+            name if name.isidentifier() or node.op is None else f"({name})"
+            for name, node in zip(self.names, self.order)
+        ]
 
     def kind(self, node: Value) -> str:
         if node.op is not None:
@@ -304,6 +309,7 @@ class _Graph:
         for i, node in enumerate(self.order):
             entry: dict[str, Any] = {
                 "name": self.names[i],
+                "term": self.terms[i],
                 "hook": node.label or str(i),
                 "kind": self.kind(node),
                 "data": node.data,
@@ -321,7 +327,8 @@ class _Graph:
 
 
 def _steps(graph: _Graph) -> list[Step]:
-    order, names, R = graph.order, graph.names, graph.names[graph.root]
+    order, names, terms = graph.order, graph.names, graph.terms
+    R = terms[graph.root]
     leaves = [i for i, node in enumerate(order) if graph.kind(node) == "leaf"]
     shown = ", ".join(f"{names[i]} = {fmt(order[i].data)}" for i in leaves) or "none"
     start = f"Start: the leaves are {shown}. Forward goes left to right, then backward right to left."
@@ -331,7 +338,7 @@ def _steps(graph: _Graph) -> list[Step]:
             continue
         parents = graph.parents(node)
         template = _template(node.op, len(parents), node.constant)
-        symbolic = _fill(template, [names[p] for p in parents], node.constant)
+        symbolic = _fill(template, [terms[p] for p in parents], node.constant)
         numeric = _fill(template, [fmt(order[p].data) for p in parents], node.constant)
         text = f"{names[i]} = {symbolic} = {numeric} = {fmt(node.data)}"
         result.append(Step("forward", text, text, node=i, op=i, field="data", value=node.data))
@@ -361,7 +368,7 @@ def _steps(graph: _Graph) -> list[Step]:
         node = order[i]
         if node.op is None:
             continue
-        o = names[i]
+        o = terms[i]
         for j, (p, d) in enumerate(zip(graph.parents(node), node.local_grads())):
             if graph.kind(order[p]) == "const":
                 continue
@@ -369,7 +376,7 @@ def _steps(graph: _Graph) -> list[Step]:
             old = grads[p]
             grads[p] = old + contribution
             seen[p] += 1
-            pn = names[p]
+            pn = terms[p]
             product = f"{fmt(grads[i])} · {fmt(d)} = {fmt(contribution)}"
             total = f"{fmt(old)} + {fmt(contribution)} = {fmt(grads[p])}"
             more = f" (contribution {seen[p]} of {uses[p]}: {pn} is used {uses[p]} times)" if uses[p] > 1 else ""

@@ -581,7 +581,8 @@ def fit_mlp(
     params = model.parameters()
     inputs = [Value(0.0, f"x{j}") for j in range(1, Xa.shape[1] + 1)]
     label = Value(1.0, "y")
-    (score,) = model(inputs)
+    out = model(inputs)  # nn.MLP with one output unit returns that Value (micrograd's rule); a list is taken too
+    (score,) = out if isinstance(out, (list, tuple)) else (out,)
     tape = Tape(loss(score, label))
     scores = Tape(score)
     leaves, score_leaves = tape._leaf_index, scores._leaf_index

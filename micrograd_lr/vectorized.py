@@ -13,11 +13,17 @@ and ``LogisticRegressionGD`` wraps them as a scikit-learn style estimator.
 
 The working precision is X's: float32 X keeps w, A, dZ and the gradients in
 float32; any other numeric X (integers, bool, float64) is computed in float64.
-This module imports nothing else of micrograd_lr but ``validation`` (NumPy only).
+No NaN or infinity comes back silently: a z = wᵀx + b, cost, dw or w that leaves the finite
+numbers raises ``NonFiniteError``, an ``OverflowError`` (in ``optimize``, ``DivergedError``,
+naming the iteration and the learning rate).  This module imports nothing else of
+micrograd_lr but ``validation`` (NumPy only).
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -27,7 +33,9 @@ from . import validation
 from .validation import InputError, InputTypeError
 
 __all__ = [
+    "DivergedError",
     "LogisticRegressionGD",
+    "NonFiniteError",
     "NotFittedError",
     "initialize_with_zeros",
     "model",
@@ -40,6 +48,47 @@ __all__ = [
 FloatArray = npt.NDArray[np.floating[Any]]
 
 _COST_EVERY = 100
+
+
+# ----------------------------------------------------------------------------- overflow
+
+
+class NonFiniteError(OverflowError):
+    """A pass produced NaN or infinity (z = wᵀx + b, the cost J, dw or w); ``what`` names it."""
+
+    def __init__(self, message: str, what: str) -> None:
+        super().__init__(message)
+        self.what = what
+
+
+class DivergedError(NonFiniteError):
+    """Gradient descent left the finite numbers at ``iteration`` with ``learning_rate``: α is too large."""
+
+    def __init__(self, message: str, what: str, iteration: int, learning_rate: float) -> None:
+        super().__init__(message, what)
+        self.iteration = iteration
+        self.learning_rate = learning_rate
+
+
+def _first_bad(arr: np.ndarray) -> tuple[int, float] | None:
+    """(flat index, value) of the first NaN or infinity in arr, or None when all are finite."""
+    ok = np.isfinite(arr)
+    if ok.all():
+        return None
+    j = int(np.argmin(ok.reshape(-1)))
+    return j, float(arr.reshape(-1)[j])
+
+
+def _z_overflow(Z: FloatArray, w: FloatArray, b: float, X: FloatArray) -> str | None:
+    """The account of a non-finite z = wᵀx + b, or None."""
+    bad = _first_bad(Z)
+    if bad is None:
+        return None
+    k, z = bad
+    return (
+        f"z = wᵀx + b overflowed (got {z!r}) for sample {k} (column {k} of X; max|w| = {float(np.max(np.abs(w))):.3g}, "
+        f"b = {b:.3g}, max|x| = {float(np.max(np.abs(X))):.3g}, {X.dtype} holds at most {np.finfo(X.dtype).max:.3g})"
+    )
 
 
 # ----------------------------------------------------------------------------- sigmoid
@@ -106,14 +155,16 @@ def _samples(X: object, name: str = "X", *, n: int | None = None, n_from: str = 
 
 
 def _labels_of(Y: object, X: np.ndarray, names: tuple[str, str] = ("X", "Y")) -> np.ndarray:
-    """Y as (1, m) labels 0/1 for the checked X (n, m), in X's dtype."""
+    """Y as (1, m) labels 0/1 for the checked X (n, m), in X's dtype.  A 1-D Y of length m is taken as (1, m)."""
     x_name, y_name = names
     m = X.shape[1]
-    Ya = _as_array(y_name, Y, f"(1, m) = (1, {m})")
+    Ya = _as_array(y_name, Y, f"(1, m) = (1, {m}) or (m,) = ({m},)")
+    if Ya.shape == (m,):
+        Ya = Ya.reshape(1, m)
     if Ya.shape != (1, m):
-        hint = " (reshape it with .reshape(1, -1))" if Ya.shape in ((m,), (m, 1)) else ""
+        hint = " (reshape it with .reshape(1, -1))" if Ya.shape == (m, 1) else ""
         raise InputError(
-            f"{y_name} must have shape (1, m) = (1, {m}) to match {x_name} of shape {X.shape}, "
+            f"{y_name} must have shape (1, m) = (1, {m}) or ({m},) to match {x_name} of shape {X.shape}, "
             f"got shape {Ya.shape}{hint}"
         )
     return validation.labels(y_name, Ya).astype(X.dtype, copy=False)
@@ -147,20 +198,34 @@ def _cost(Z: FloatArray, S: FloatArray, inv_m: float) -> float:
 def _step(
     w: FloatArray, b: float, X: FloatArray, Y: FloatArray, S: FloatArray, inv_m: float, with_cost: bool
 ) -> tuple[FloatArray, float, float]:
-    """One unchecked forward and backward pass: (dw, db, cost); cost is NaN unless ``with_cost``.
+    """One forward and backward pass: (dw, db, cost); cost is NaN unless ``with_cost``.
 
-    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (checked by the caller).
+    Z = wᵀX + b, A = σ(Z), dZ = A − Y, dw = X (dZ/m)ᵀ, db = (1/m) Σ dZ. Inputs are trusted (checked by the caller);
+    a z, cost or dw that is not finite raises ``NonFiniteError`` saying which (no RuntimeWarning is left behind).
     """
     # wᵀX and X dZᵀ are computed as (Xᵀw)ᵀ and (dZ Xᵀ)ᵀ: the same numbers, and BLAS
     # reads X fastest this way whether X is stored by rows or by columns.
-    Z = (X.T @ w).T
-    Z += b
-    cost = _cost(Z, S, inv_m) if with_cost else float("nan")
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = (X.T @ w).T
+        Z += b
+    problem = _z_overflow(Z, w, b, X)
+    if problem is not None:
+        raise NonFiniteError(problem, "z")
+    with np.errstate(over="ignore", invalid="ignore"):
+        cost = _cost(Z, S, inv_m) if with_cost else float("nan")
+    if with_cost and not np.isfinite(cost):
+        raise NonFiniteError(
+            f"the cost J = (1/m) Σ L overflowed (got {cost!r}) (max|z| = {np.max(np.abs(Z)):.3g})", "J"
+        )
     dZ = _sigmoid_array(Z)
     dZ -= Y
     db = float(dZ.sum()) * inv_m
     dZ *= inv_m
-    dw = (dZ @ X.T).T
+    with np.errstate(over="ignore", invalid="ignore"):
+        dw = (dZ @ X.T).T
+    bad = _first_bad(dw)
+    if bad is not None:
+        raise NonFiniteError(f"dw = (1/m) X dZᵀ overflowed (got {bad[1]!r}) at dw[{bad[0]}]", "dw")
     return dw, db, cost
 
 
@@ -175,7 +240,8 @@ def propagate(w: Any, b: Any, X: Any, Y: Any) -> tuple[dict[str, Any], float]:
 
     A = σ(wᵀX + b), J = −(1/m) Σ (y log a + (1 − y) log(1 − a)), dw = (1/m) X (A − Y)ᵀ, db = (1/m) Σ (a − y).
     The cost is computed from Z as (1/m) Σ softplus((1 − 2y) z), the same number for y ∈ {0, 1}, so it stays
-    finite when A saturates to 0 or 1.
+    finite when A saturates to 0 or 1.  Y may also be 1-D of length m.  If z = wᵀx + b, J or dw overflows,
+    ``NonFiniteError`` (an ``OverflowError``) says which and where.
     """
     X_ = _samples(X)
     Y_ = _labels_of(Y, X_)
@@ -215,13 +281,32 @@ def optimize(
         dw, db, _ = _step(w_, b_, X_, Y_, S, inv_m, False)
     for i in range(num_iterations):
         record = i % _COST_EVERY == 0
-        dw, db, cost = _step(w_, b_, X_, Y_, S, inv_m, record)
-        b_ = gradient_descent_update(w_, b_, dw, db, alpha)
+        try:
+            dw, db, cost = _step(w_, b_, X_, Y_, S, inv_m, record)
+        except NonFiniteError as exc:
+            raise _diverged(i, alpha, str(exc), exc.what) from None
+        with np.errstate(over="ignore", invalid="ignore"):
+            b_ = gradient_descent_update(w_, b_, dw, db, alpha)
+        bad = _first_bad(w_)
+        if bad is not None or not np.isfinite(b_):
+            j, v = bad if bad is not None else (-1, b_)
+            name, grad = (f"w[{j}]", float(dw.reshape(-1)[j])) if bad is not None else ("b", db)
+            raise _diverged(i, alpha, f"the step {name} := {name} − α·({grad:.3g}) overflowed (got {v!r})", "w")
         if record:
             costs.append(cost)
             if print_cost:
                 print(f"Cost after iteration {i}: {cost:f}")
     return {"w": w_, "b": b_}, {"dw": dw, "db": db}, costs
+
+
+def _diverged(i: int, alpha: float, what_happened: str, what: str) -> DivergedError:
+    return DivergedError(
+        f"gradient descent diverged at iteration {i} with learning_rate {alpha!r}: {what_happened}; "
+        "use a smaller learning rate",
+        what,
+        i,
+        alpha,
+    )
 
 
 def predict(w: Any, b: Any, X: Any) -> FloatArray:
@@ -232,8 +317,12 @@ def predict(w: Any, b: Any, X: Any) -> FloatArray:
 
 
 def _predict_unchecked(w: FloatArray, b: float, X: FloatArray) -> FloatArray:
-    Z = w.T @ X
-    Z += b
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = w.T @ X
+        Z += b
+    problem = _z_overflow(Z, w, b, X)
+    if problem is not None:
+        raise NonFiniteError(problem, "z")
     A = _sigmoid_array(Z)
     return (A > 0.5).astype(A.dtype)
 
@@ -274,7 +363,36 @@ def model(
 
 
 class NotFittedError(ValueError, AttributeError):
-    """Raised when predict, predict_proba or score is called before fit (like scikit-learn's error of that name)."""
+    """Raised when predict, predict_proba or score is called before fit (like scikit-learn's error of that name).
+
+    When scikit-learn is loaded, the error raised is also an instance of ``sklearn.exceptions.NotFittedError``.
+    """
+
+
+_SKLEARN_NOT_FITTED: dict[type, type] = {}
+
+
+def _not_fitted_error() -> type[NotFittedError]:
+    """NotFittedError, joined with scikit-learn's class of that name when scikit-learn is already loaded."""
+    sk = sys.modules.get("sklearn.exceptions")
+    if sk is None:
+        return NotFittedError
+    base = sk.NotFittedError
+    if base not in _SKLEARN_NOT_FITTED:
+        _SKLEARN_NOT_FITTED[base] = type("NotFittedError", (NotFittedError, base), {"__module__": __name__})
+    return _SKLEARN_NOT_FITTED[base]
+
+
+def _data_conversion_warning() -> type[Warning]:
+    """scikit-learn's DataConversionWarning when it is loaded, else UserWarning."""
+    sk = sys.modules.get("sklearn.exceptions")
+    return sk.DataConversionWarning if sk is not None else UserWarning
+
+
+def _is_sparse(value: object) -> bool:
+    """Whether value is a SciPy sparse matrix or array (without importing SciPy)."""
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and bool(sparse.issparse(value))
 
 
 class LogisticRegressionGD:
@@ -314,55 +432,119 @@ class LogisticRegressionGD:
 
     def __sklearn_tags__(self) -> Any:
         """Tags for scikit-learn ≥ 1.6 (imported here, only when scikit-learn asks for them)."""
-        from sklearn.utils import ClassifierTags, Tags, TargetTags
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
 
         return Tags(
             estimator_type="classifier",
             target_tags=TargetTags(required=True),
+            # two classes only: three or more raise "Only binary classification is supported."
             classifier_tags=ClassifierTags(multi_class=False),
+            input_tags=InputTags(sparse=False),  # sparse X is refused with a message that says so
         )
 
     # conversion at the edge: rows (m, n) → columns (n, m)
     def _columns(self, X: object, fitted_n: int | None) -> np.ndarray:
+        if _is_sparse(X):
+            raise InputTypeError(
+                f"X is a sparse matrix ({type(X).__name__}); {type(self).__name__} does not support sparse input: "
+                "pass a dense array (X.toarray())"
+            )
+        if isinstance(X, (list, tuple)) or hasattr(X, "__array__"):
+            with contextlib.suppress(ValueError, TypeError):  # ragged: validation.array says so below
+                X = np.asarray(X)
+        if isinstance(X, np.ndarray) and X.dtype.kind == "c":
+            raise InputError("Complex data not supported: X must hold real numbers")
+        if isinstance(X, np.ndarray) and X.dtype == object:
+            X = X.astype(np.float64)  # numbers stored as objects; anything else is a TypeError here
         arr = _as_array("X", X, "(m, n) with the samples as rows")
         if arr.ndim != 2:
-            raise InputError(f"X must be 2-D of shape (m, n) with the samples as rows, got shape {arr.shape}")
-        if arr.shape[0] == 0 or arr.shape[1] == 0:
-            raise InputError(f"X of shape {arr.shape} is empty; expected at least one sample (row) and one feature")
+            raise InputError(
+                f"X must be 2-D of shape (m, n) with the samples as rows, got shape {arr.shape}. Reshape your data "
+                "with X.reshape(-1, 1) if it has one feature, or X.reshape(1, -1) if it is one sample"
+            )
+        if arr.shape[0] == 0:
+            raise InputError(
+                f"X of shape {arr.shape} is empty: found 0 sample(s) (shape={arr.shape}) while a minimum of 1 is "
+                "required."
+            )
+        if arr.shape[1] == 0:
+            raise InputError(
+                f"X of shape {arr.shape} is empty: found 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
+                "required."
+            )
         validation.finite("X", arr)
         if fitted_n is not None and arr.shape[1] != fitted_n:
             raise InputError(
-                f"X has {arr.shape[1]} features (shape {arr.shape}), but {type(self).__name__} was fitted with "
-                f"n_features_in_ = {fitted_n}"
+                f"X has {arr.shape[1]} features, but {type(self).__name__} is expecting {fitted_n} features as input "
+                f"(shape {arr.shape}; it was fitted with n_features_in_ = {fitted_n})"
             )
         return arr.T
 
     def _labels(self, y: object, m: int) -> np.ndarray:
-        arr = _as_array("y", y, f"(m,) = ({m},)")
+        """y as a 1-D array of length m, of any label type (a column vector is taken with a warning)."""
+        if y is None:
+            raise InputError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None; expected labels of shape "
+                f"(m,) = ({m},)"
+            )
+        if _is_sparse(y):
+            raise InputTypeError("y is a sparse matrix; sparse input is not supported: pass a dense 1-D array")
+        arr = np.asarray(y)
+        if arr.shape == (m, 1):
+            warnings.warn(
+                f"A column-vector y was passed when a 1d array was expected (shape ({m}, 1)); it is used as y.ravel()",
+                _data_conversion_warning(),
+                stacklevel=3,
+            )
+            arr = arr.ravel()
         if arr.shape != (m,):
-            hint = " (use y.ravel())" if arr.shape in ((m, 1), (1, m)) else ""
+            hint = " (use y.ravel())" if arr.shape == (1, m) else ""
             raise InputError(f"y must be 1-D of shape (m,) = ({m},) like X's rows, got shape {arr.shape}{hint}")
-        return arr.reshape(1, m)
+        return arr
 
     def fit(self, X: Any, y: Any) -> LogisticRegressionGD:
-        """Gradient descent from zeros on X (m, n) and y (m,) of 0/1; returns self."""
+        """Gradient descent from zeros on X (m, n) and y (m,) of two classes; returns self.
+
+        The two labels (any: 0/1, −1/1, strings, booleans) are sorted into ``classes_``; the second is the
+        positive class y = 1.  Three or more classes raise a ``ValueError``: only binary classification is
+        supported.
+        """
         Xc = self._columns(X, None)
         m = Xc.shape[1]
-        Y = self._labels(y, m)
+        labels = self._labels(y, m)
+        if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
+            raise InputError("y must be finite, got NaN or infinity")
+        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+            raise InputError(
+                "Unknown label type: continuous. y must hold class labels (two of them), got non-integer floats"
+            )
+        classes, encoded = np.unique(labels, return_inverse=True)
+        if len(classes) > 2:
+            raise InputError(
+                f"y must hold two classes (labels 0 or 1, or any two labels), got {len(classes)}: "
+                f"{classes[:10].tolist()}. Only binary classification is supported."
+            )
+        if len(classes) == 1 and labels.dtype.kind in "biuf" and classes[0] in (0, 1):
+            # one of the text's labels 0/1 only: still the classes 0 and 1, with y as it is
+            classes, encoded = np.array([0, 1]).astype(labels.dtype), labels.astype(np.intp)
+        if len(classes) < 2:
+            raise InputError(
+                f"y holds only one class ({classes.tolist()}): a classifier can't train when only one class is present"
+            )
         X_ = _samples(Xc)
-        Y_ = _labels_of(Y, X_, ("X", "y"))
+        Y_ = encoded.reshape(1, m).astype(X_.dtype)
         w, b = initialize_with_zeros(X_.shape[0])
         params, _grads, costs = optimize(w, b, X_, Y_, self.num_iterations, self.learning_rate)
         self.coef_ = params["w"].T.copy()
         self.intercept_ = np.array([params["b"]], dtype=self.coef_.dtype)
         self.costs_ = costs
-        self.classes_ = np.array([0, 1])
+        self.classes_ = classes
         self.n_features_in_ = int(X_.shape[0])
         return self
 
     def _fitted(self) -> tuple[FloatArray, float, int]:
         if not hasattr(self, "coef_"):
-            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(X, y) first")
+            raise _not_fitted_error()(f"this {type(self).__name__} is not fitted yet; call fit(X, y) first")
         return self.coef_.T, float(self.intercept_[0]), self.n_features_in_
 
     def decision_function(self, X: Any) -> FloatArray:
@@ -383,10 +565,10 @@ class LogisticRegressionGD:
         w, b, n = self._fitted()
         X_ = _samples(self._columns(X, n), n=n)
         labels = _predict_unchecked(w.astype(X_.dtype, copy=False), b, X_).ravel()
-        return self.classes_[labels.astype(np.intp)]
+        out: np.ndarray = self.classes_[labels.astype(np.intp)]
+        return out
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy: the fraction of rows whose predicted label equals y."""
         predicted = self.predict(X)
-        Y = self._labels(y, predicted.shape[0])
-        return float(np.mean(predicted == Y.ravel()))
+        return float(np.mean(predicted == self._labels(y, predicted.shape[0])))

@@ -26,6 +26,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import graphviz
 
@@ -35,11 +36,15 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "GraphvizNotFoundError",
     "INSTALL_HINT",
+    "derivative_text",
+    "caption",
     "draw",
     "draw_network",
+    "legend_row",
     "render",
     "save",
     "save_svg",
+    "value_box",
 ]
 
 DEFAULT_MAX_NODES = 300
@@ -78,7 +83,6 @@ EDGE_COLOUR = "#6b7280"
 DERIVATIVE_COLOUR = "#b91c1c"
 NUMBER_COLOUR = "#6b7280"
 
-_PARAMETER_NAME = re.compile(r"(?:[wWb]|weight|bias)(?:[0-9_\[(₀-₉].*)?", re.DOTALL)
 # XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF:
 # such characters are shown as visible stand-ins so the SVG stays well-formed.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -113,20 +117,47 @@ def fmt(x: float, digits: int = 4) -> str:
     return "0" if s == "-0" else s
 
 
-def _is_parameter(node: Value, params: set[int] | None, names: set[str]) -> bool:
-    if params is not None:
-        return id(node) in params or node.label in names
-    return bool(_PARAMETER_NAME.fullmatch(node.label))
-
-
-def _kind(node: Value, root: Value, params: set[int] | None, names: set[str]) -> str:
+def _kind(node: Value, root: Value, params: set[int], names: set[str]) -> str:
+    """output, intermediate (made by an operation), constant (a plain number inside an
+    operation, ``.constant`` set), parameter (given in ``params``) or input (any other leaf)."""
     if node is root:
         return "output"
     if node.op is not None:
         return "intermediate"
-    if not node.label:
+    if node.constant is not None:
         return "constant"
-    return "parameter" if _is_parameter(node, params, names) else "input"
+    if id(node) in params or (node.label and node.label in names):
+        return "parameter"
+    return "input"
+
+
+class HasParameters(Protocol):
+    """A model: anything with ``parameters()`` (an ``nn`` model, ``LogisticRegression``)."""
+
+    def parameters(self) -> Iterable[Value]: ...
+
+
+def _parameters(params: object) -> tuple[set[int], set[str]]:
+    """The ids and labels of the parameters given as Values, labels, or a model with ``parameters()``."""
+    ids: set[int] = set()
+    names: set[str] = set()
+    if params is None:
+        return ids, names
+    if callable(getattr(params, "parameters", None)):
+        params = params.parameters()  # type: ignore[attr-defined]
+    if isinstance(params, (str, Value)) or not isinstance(params, Iterable):
+        raise TypeError(
+            "params must be an iterable of Values or labels (str), or a model with parameters(), "
+            f"got {type(params).__name__}"
+        )
+    for p in params:
+        if isinstance(p, Value):
+            ids.add(id(p))
+        elif isinstance(p, str):
+            names.add(p)
+        else:
+            raise TypeError(f"params must hold Values or labels (str), got {type(p).__name__}")
+    return ids, names
 
 
 def _op_text(node: Value, digits: int) -> str:
@@ -140,9 +171,28 @@ def _grad_name(label: str) -> str:
     return f"d{label}" if label.isidentifier() and len(label) <= 8 else "grad"
 
 
-def _value_label(node: Value, kind: str, number: int | None, show_grad: bool, digits: int) -> str:
+def value_box(
+    node: Value,
+    kind: str,
+    *,
+    number: int | None = None,
+    show_grad: bool = True,
+    digits: int = 4,
+    head: str | None = None,
+) -> str:
+    """The HTML-like label of a value's box: its head (``head`` or its label), data and gradient.
+
+    ``kind`` is a key of STYLE; a constant shows no gradient; ``number`` is its #n.
+    """
+    return _value_label(node, kind, number, show_grad, digits, head)
+
+
+def _value_label(
+    node: Value, kind: str, number: int | None, show_grad: bool, digits: int, head_text: str | None = None
+) -> str:
     style = STYLE[kind]
-    head = f"<B>{escape(node.label)}</B>" if node.label else ("const" if kind == "constant" else "&#160;")
+    text = node.label if head_text is None else head_text
+    head = f"<B>{escape(text)}</B>" if text else ("const" if kind == "constant" else "&#160;")
     if number is None:
         rows = [f'<TR><TD ALIGN="LEFT" COLSPAN="2">{head}</TD></TR>']
     else:
@@ -163,28 +213,46 @@ def _term(label: str) -> str:
     return label if label.isidentifier() or label.isalnum() else f"({label})"
 
 
+def derivative_text(out: Value, inp: Value, d: float, digits: int = 4) -> str:
+    """The text of the local derivative on the edge inp → out: ``∂u/∂b = 2``, ``∂J/∂3 = 11`` for a constant 3,
+    or ``2`` when a node has no name."""
+    inp_name = inp.label or (fmt(inp.data, digits) if inp.op is None and inp.constant is not None else "")
+    if out.label and inp_name:
+        return f"∂{_term(out.label)}/∂{_term(inp_name)} = {fmt(d, digits)}"
+    return fmt(d, digits)
+
+
 def _edge_label(out: Value, inp: Value, d: float, digits: int) -> str:
-    if out.label and inp.label:
-        text = escape(f"∂{_term(out.label)}/∂{_term(inp.label)} = {fmt(d, digits)}")
-    else:
-        text = escape(fmt(d, digits))
+    text = escape(derivative_text(out, inp, d, digits))
     return f'<<FONT POINT-SIZE="10" COLOR="{DERIVATIVE_COLOUR}">{text}</FONT>>'
 
 
-def _legend(kinds: list[str], numbered: bool, derivatives: bool) -> str:
+LEGEND_NUMBERS = "#n: the n-th chain-rule step of backward()"
+LEGEND_DERIVATIVES = "red on an edge: its local ∂out/∂in"
+
+
+def legend_row(
+    kinds: Sequence[str], numbered: bool, derivatives: bool, derivative_note: str = LEGEND_DERIVATIVES
+) -> str:
     """A row of the graph's caption: one swatch per kind of node present, and what #n and red numbers mean."""
-    cells = []
+    items = []
     for kind in ("input", "parameter", "constant", "intermediate", "output"):
         if kind in kinds:
-            st = STYLE[kind]
-            # a coloured square, then the name (Graphviz would stretch boxed cells to the title's width)
-            cells.append(f'<TD><FONT POINT-SIZE="11"><FONT COLOR="{st["border"]}">■</FONT> {kind}</FONT></TD>')
+            items.append(f'<FONT COLOR="{STYLE[kind]["border"]}">■</FONT> {kind}')
     if numbered:
-        cells.append(f'<TD><FONT POINT-SIZE="11" COLOR="{NUMBER_COLOUR}">#n: order of backward()</FONT></TD>')
+        items.append(f'<FONT COLOR="{NUMBER_COLOUR}">{escape(LEGEND_NUMBERS)}</FONT>')
     if derivatives:
-        cells.append(f'<TD><FONT POINT-SIZE="11" COLOR="{DERIVATIVE_COLOUR}">on edges: local ∂out/∂in</FONT></TD>')
-    inner = "".join(cells)
-    return f'<TR><TD><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="2"><TR>{inner}</TR></TABLE></TD></TR>'
+        items.append(f'<FONT COLOR="{DERIVATIVE_COLOUR}">{escape(derivative_note)}</FONT>')
+    # one cell of text: Graphviz would spread separate cells over the title's width
+    inner = "&#160;&#160;&#160;".join(items)
+    return f'<TR><TD><FONT POINT-SIZE="11">{inner}</FONT></TD></TR>'
+
+
+def caption(g: graphviz.Digraph, title: str | None, legend: str) -> None:
+    """Put ``title`` (and the ``legend`` row from ``legend_row``) above the graph."""
+    if title or legend:
+        title_row = f"<TR><TD>{escape(title)}</TD></TR>" if title else ""
+        g.attr(label=f'<<TABLE BORDER="0" CELLSPACING="2">{title_row}{legend}</TABLE>>', labelloc="t", fontsize="14")
 
 
 def draw(
@@ -195,22 +263,25 @@ def draw(
     edge_derivatives: bool = True,
     number_backward: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
-    params: Iterable[Value | str] | None = None,
+    params: Iterable[Value | str] | HasParameters | None = None,
     title: str | None = None,
     digits: int = 4,
     name: str = "computation_graph",
-    legend: bool = False,
+    legend: bool = True,
 ) -> graphviz.Digraph:
     """The computation graph that ends at ``root`` as a ``graphviz.Digraph``.
 
     rankdir: "LR" (left to right, like the text), "RL", "TB" or "BT".
     show_grad: show each value's gradient (False: a forward-only picture).
-    edge_derivatives: label each edge with the local derivative ∂out/∂in at the current values.
-    number_backward: number the values #1, #2, ... in the order backward() visits them.
+    edge_derivatives: put the local derivative ∂out/∂in at the current values on each edge
+        into an operation, as a small red label the edge runs through.
+    number_backward: number #1, #2, ... the nodes backward() takes a chain-rule step at
+        (those operations made), in the order it takes them: the output is #1.
     max_nodes: refuse graphs with more values than this (Graphviz would take very long).
-    params: the parameters (Values or labels), styled apart from inputs; by default a leaf
-        whose label is w, b, weight or bias, or starts with w/b and a digit, _, [ or (.
-        Leaves without a label (numbers such as the 3 in 3 * v) are drawn as constants.
+    params: the parameters, drawn apart from the other inputs: Values or labels, or a model
+        with ``parameters()`` (an ``nn`` model, ``LogisticRegression``).  Every leaf shows its
+        data and gradient, except the constants made from plain numbers inside an
+        operation (the 3 of ``3 * v``, whose ``.constant`` is set), which show their number.
     title: a caption above the graph.  digits: significant digits of numbers.
     legend: under the title, say what the colours, the #n and the red numbers mean.
     """
@@ -232,38 +303,24 @@ def draw(
             f"and the picture unreadable. Draw a smaller part instead (a sub-expression: call draw() on an "
             f"intermediate Value, or build the expression with fewer terms), or pass a larger max_nodes."
         )
-
-    param_ids: set[int] | None = None
-    param_names: set[str] = set()
-    if params is not None:
-        param_ids = set()
-        for p in params:
-            if isinstance(p, Value):
-                param_ids.add(id(p))
-            elif isinstance(p, str):
-                param_names.add(p)
-            else:
-                raise TypeError(f"params must hold Values or labels (str), got {type(p).__name__}")
+    param_ids, param_names = _parameters(params)
 
     index = {id(node): i for i, node in enumerate(order)}
-    n = len(order)
+    # backward() steps through reversed([n for n in order if n.op is not None]): the output is step 1
+    steps = [i for i, node in enumerate(order) if node.op is not None]
+    step_number = {i: len(steps) - k for k, i in enumerate(steps)}
 
     g = graphviz.Digraph(name=name)
-    g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.45", bgcolor="white")
+    g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.3", bgcolor="white", pad="0.2")
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, fontsize="10", color=EDGE_COLOUR, arrowsize="0.7")
     kinds = [_kind(node, root, param_ids, param_names) for node in order]
-    if title or legend:
-        legend_row = _legend(kinds, number_backward, edge_derivatives) if legend else ""
-        title_row = f"<TR><TD>{escape(title)}</TD></TR>" if title else ""
-        g.attr(
-            label=f'<<TABLE BORDER="0" CELLSPACING="2">{title_row}{legend_row}</TABLE>>', labelloc="t", fontsize="14"
-        )
+    numbered = number_backward and bool(steps)
+    caption(g, title, legend_row(kinds, numbered, edge_derivatives and bool(steps)) if legend else "")
 
     for i, node in enumerate(order):
-        kind = kinds[i]
-        number = n - i if number_backward else None
-        g.node(f"v{i}", label=_value_label(node, kind, number, show_grad, digits), shape="plain")
+        number = step_number.get(i) if number_backward else None
+        g.node(f"v{i}", label=_value_label(node, kinds[i], number, show_grad, digits), shape="plain")
         op = node.op
         if op is None:
             continue
@@ -282,10 +339,23 @@ def draw(
             tooltip=f"{op.name}: {op.formula}; {op.derivative}",
         )
         g.edge(f"o{i}", f"v{i}")
-        local = node.local_grads() if edge_derivatives else ()
-        for j, parent in enumerate(node.parents):
-            attrs = {"label": _edge_label(node, parent, local[j], digits)} if edge_derivatives else {}
-            g.edge(f"v{index[id(parent)]}", f"o{i}", **attrs)
+        if not edge_derivatives:
+            for parent in node.parents:
+                g.edge(f"v{index[id(parent)]}", f"o{i}")
+            continue
+        # each derivative is a small node the edge runs through, so it cannot be read as another edge's
+        for j, (parent, d) in enumerate(zip(node.parents, node.local_grads())):
+            label_id = f"d{i}_{j}"
+            g.node(
+                label_id,
+                label=_edge_label(node, parent, d, digits),
+                shape="plaintext",
+                margin="0.02,0.01",
+                width="0",
+                height="0",
+            )
+            g.edge(f"v{index[id(parent)]}", label_id, arrowhead="none")
+            g.edge(label_id, f"o{i}")
     return g
 
 
@@ -321,11 +391,11 @@ def draw_network(
         newrank="true",
         remincross="false",
         bgcolor="white",
+        pad="0.2",
     )
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", color=EDGE_COLOUR, arrowsize="0.6", penwidth="0.9")
-    if title:
-        g.attr(label=f"<{escape(title)}>", labelloc="t", fontsize="14")
+    caption(g, title, "")
     for i, (layer_name, units) in enumerate(layers):
         if not units:
             raise ValueError(f"layer {i} ({layer_name!r}) has no units")

@@ -106,7 +106,7 @@ def test_using_it_before_fit_raises_not_fitted() -> None:
     ("X", "y", "error", "words"),
     [
         (np.ones(5), np.zeros(5), ValueError, ["X", "(m, n)", "(5,)"]),
-        (np.ones((5, 2)), np.zeros((5, 1)), ValueError, ["y", "(5,)", "(5, 1)", "ravel"]),
+        (np.ones((5, 2)), np.zeros((1, 5)), ValueError, ["y", "(5,)", "(1, 5)", "ravel"]),
         (np.ones((5, 2)), np.zeros(4), ValueError, ["y", "(5,)", "(4,)"]),
         (np.ones((5, 2)), np.array([0, 1, 2, 1, 0]), ValueError, ["y", "0 or 1", "2"]),
         (np.array([[1.0, np.nan]] * 5), np.zeros(5), ValueError, ["X", "NaN"]),
@@ -127,7 +127,9 @@ def test_fit_rejects_bad_input_by_name(X: Any, y: Any, error: type[Exception], w
 def test_predict_rejects_a_different_number_of_features() -> None:
     X, y = separable(n=4)
     est = LogisticRegressionGD(num_iterations=5).fit(X, y)
-    with pytest.raises(ValueError, match=r"^X has 3 features .*n_features_in_ = 4"):
+    with pytest.raises(
+        ValueError, match=r"^X has 3 features, but LogisticRegressionGD is expecting 4 .*n_features_in_ = 4"
+    ):
         est.predict(X[:, :3])
 
 
@@ -179,3 +181,89 @@ def test_in_a_pipeline_with_a_scaler() -> None:
     X, y = separable()
     pipe = pipeline.make_pipeline(preprocessing.StandardScaler(), LogisticRegressionGD(num_iterations=200))
     assert pipe.fit(X * 100 + 5, y).score(X * 100 + 5, y) >= 0.95
+
+
+# ---------------------------------------------------------------- scikit-learn's own checks, and its conventions
+
+
+def test_scikit_learns_check_estimator_passes() -> None:
+    pytest.importorskip("sklearn")
+    import warnings
+
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with warnings.catch_warnings():
+        # it says it does not inherit from BaseEstimator: by design, the estimator needs no scikit-learn
+        warnings.simplefilter("ignore", UserWarning)
+        results = check_estimator(LogisticRegressionGD(num_iterations=100), on_fail=None)
+    failed = [(r["check_name"], str(r["exception"])[:300]) for r in results if r["status"] == "failed"]
+    assert failed == []
+    assert len(results) > 40
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [np.array(["cat", "dog"]), np.array([-1, 1]), np.array([False, True]), np.array([3.0, 7.0])],
+)
+def test_any_two_labels_map_through_classes(labels: np.ndarray) -> None:
+    X, y01 = separable()
+    y = labels[y01.astype(int)]
+    est = LogisticRegressionGD(num_iterations=200).fit(X, y)
+    np.testing.assert_array_equal(est.classes_, labels)
+    assert est.predict(X).dtype == labels.dtype
+    assert est.score(X, y) == LogisticRegressionGD(num_iterations=200).fit(X, y01).score(X, y01)
+    np.testing.assert_array_equal(est.coef_, LogisticRegressionGD(num_iterations=200).fit(X, y01).coef_)
+
+
+def test_sklearn_style_refusals_say_what_is_wrong() -> None:
+    X, y = separable()
+    est = LogisticRegressionGD(num_iterations=5)
+    with pytest.raises(ValueError, match=r"got 3: \[0, 1, 2\]\. Only binary classification is supported\."):
+        est.fit(X, np.arange(len(y)) % 3)
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        est.fit(X, np.linspace(0.0, 1.0, len(y)))
+    with pytest.raises(ValueError, match=r"only one class \(\['cat'\]\)"):
+        est.fit(X, np.array(["cat"] * len(y)))
+    with pytest.raises(ValueError, match=r"found 0 feature\(s\) \(shape=\(5, 0\)\) while a minimum of 1 is required"):
+        est.fit(np.ones((5, 0)), np.zeros(5))
+    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
+        est.fit(X, None)
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        est.fit(X + 0j, y)
+    est.fit(X, y)
+    with pytest.raises(ValueError, match=r"got shape \(4,\)\. Reshape your data"):
+        est.predict(X[0])
+    with pytest.raises(TypeError, match="float"):
+        est.fit(np.array([[{"a": 1}, 2.0]] * len(y), dtype=object), y)
+    as_objects = LogisticRegressionGD(num_iterations=5).fit(X.astype(object), y)
+    np.testing.assert_array_equal(as_objects.coef_, est.coef_)
+
+
+def test_a_column_vector_y_warns_and_fits_as_its_ravel() -> None:
+    X, y = separable()
+    with pytest.warns(UserWarning, match="A column-vector y was passed"):
+        est = LogisticRegressionGD(num_iterations=20).fit(X, y.reshape(-1, 1))
+    np.testing.assert_array_equal(est.coef_, LogisticRegressionGD(num_iterations=20).fit(X, y).coef_)
+
+
+def test_sparse_input_is_refused_with_a_message_that_says_so() -> None:
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y = separable()
+    with pytest.raises(TypeError, match="does not support sparse input"):
+        LogisticRegressionGD(num_iterations=5).fit(sparse.csr_matrix(X), y)
+
+
+def test_not_fitted_is_scikit_learns_error_when_it_is_loaded() -> None:
+    exceptions = pytest.importorskip("sklearn.exceptions")
+    with pytest.raises(exceptions.NotFittedError, match="not fitted"):
+        LogisticRegressionGD().predict(np.ones((2, 3)))
+    with pytest.raises(NotFittedError):
+        LogisticRegressionGD().decision_function(np.ones((2, 3)))
+
+
+def test_a_learning_rate_that_overflows_raises_instead_of_leaving_nan_coefficients() -> None:
+    X, y = separable()
+    est = LogisticRegressionGD(learning_rate=1e308)
+    with pytest.raises(OverflowError, match=r"diverged at iteration \d+ with learning_rate 1e\+308: .*overflowed"):
+        est.fit(X * 1e10, y)
+    assert not hasattr(est, "coef_")

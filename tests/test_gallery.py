@@ -104,7 +104,12 @@ def expected() -> dict[str, list[str]]:
         "logistic_regression": ["w1", "x1", "w2", "x2", "b", "z", "a", "L", "y", "σ", f(z), f(a), f(L)],
         "logistic_regression_backward": [
             *["da", f(da), "dz", f(dz), "dw1", f(x1 * dz), "dw2", f(x2 * dz)],
-            *["db", f(dz), "dL", "1", f(L), f"∂a/∂z = {f(a * (1 - a))}"],
+            *["db", f(dz), "dL", "1", f(L), "L(a, y)", f"∂a/∂z = a(1 − a) = {f(a * (1 - a))}"],
+            *[f"da = {f(da)}", f"dz = da·a(1 − a) = a − y = {f(dz)}", f"dw1 = x1·dz = {f(x1 * dz)}"],
+        ],
+        "logistic_regression_backward_expanded": [
+            *["da", f(da), "dz", f(dz), "dw1", f(x1 * dz), "dw2", f(x2 * dz)],
+            *["db", f(dz), "dL", "1", f(L), f"∂a/∂z = {f(a * (1 - a))}", "log"],
         ],
         "house_price_network": ["size", "bedrooms", "zip code", "wealth", "price y", "input layer", "output layer"],
         "sigmoid": ["σ(0) = 0.5", "z = wᵀx + b", "σ(z) = 1 / (1 + e⁻ᶻ)"],
@@ -147,3 +152,102 @@ def test_figures_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     ]
     with pytest.raises(ValueError, match="no figures called nope"):
         gallery.write_all(tmp_path, ["nope"])
+
+
+def test_text_backward_figure_draws_the_loss_as_one_node_and_fits_a_page(fresh: Path) -> None:
+    """z → a → L(a, y) as the text draws it: da on the edge into a, dz = a − y on the edge into z."""
+    g = gallery.logistic_regression_backward_figure()
+    src = g.source
+    ex = gallery.LOGISTIC_EXAMPLE
+    a = _sigma(0.4 * 2.0 - 0.2 * 1.0 + 0.1)
+    y = cast(float, ex["y"])
+    # the edge a -> L runs through da; the edge z -> a through dz = a − y
+    for tail, head, text in [("a", "L", f"da = {viz.fmt(-y / a + (1 - y) / (1 - a))}"), ("z", "a", "a − y =")]:
+        assert re.search(rf"^\t{tail} -> {tail}_{head}\b", src, flags=re.M)
+        assert re.search(rf"^\t{tail}_{head} -> {head}\b", src, flags=re.M)
+        label = re.search(rf"^\t{tail}_{head} \[label=(<.*>)", src, flags=re.M)
+        assert label is not None and text in label.group(1), (tail, head, label)
+    assert f"a − y = {viz.fmt(a - y)}" in src
+    root = ET.fromstring((fresh / "logistic_regression_backward.svg").read_bytes())
+    width = float(root.get("width", "0").removesuffix("pt"))
+    assert width <= 1000, width
+    got = texts(fresh / "logistic_regression_backward.svg")
+    assert got.count("L(a, y)") == 1 and "log" not in got  # one loss node, not the loss spelt out
+    expanded = texts(fresh / "logistic_regression_backward_expanded.svg")
+    assert expanded.count("log") == 2  # the expanded figure keeps every step: log a and log(1 − a)
+
+
+def test_hidden_units_stand_in_the_given_order(fresh: Path) -> None:
+    root = ET.fromstring((fresh / "house_price_network.svg").read_bytes())
+    ys = {"".join(t.itertext()): float(t.get("y", "0")) for t in root.iter(f"{SVG}text")}
+    units = ["family size?", "walkability?", "school quality?"]
+    assert [ys[u] for u in units] == sorted(ys[u] for u in units)
+
+
+# ------------------------------------------------------------------ no text runs off a canvas
+
+RSVG = shutil.which("rsvg-convert")
+MARGIN = 60.0  # user units added around the canvas, so ink that runs off it can be seen
+
+
+def text_ink_outside_canvas(svg: bytes) -> tuple[int, int, int, int] | None:
+    """Render only the text of ``svg`` on a canvas enlarged by MARGIN on every side (rsvg-convert);
+    return the bounding box, in pixels of the original canvas, of any ink outside it (None: all inside)."""
+    import io
+    import subprocess
+
+    from PIL import Image
+
+    root = ET.fromstring(svg)
+    keep = {f"{SVG}{t}" for t in ("svg", "g", "text", "tspan", "a")}
+
+    def prune(el: ET.Element) -> None:
+        for child in list(el):
+            if child.tag not in keep:
+                el.remove(child)
+            else:
+                prune(child)
+
+    prune(root)
+    vx, vy, vw, vh = map(float, root.get("viewBox", "").replace(",", " ").split())
+    root.set("viewBox", f"{vx - MARGIN} {vy - MARGIN} {vw + 2 * MARGIN} {vh + 2 * MARGIN}")
+    root.set("width", f"{vw + 2 * MARGIN}pt")
+    root.set("height", f"{vh + 2 * MARGIN}pt")
+    assert RSVG is not None
+    png = subprocess.run([RSVG, "-f", "png"], input=ET.tostring(root), capture_output=True, check=True).stdout
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    scale = image.width / (vw + 2 * MARGIN)
+    alpha = image.getchannel("A")
+    inner = (round(MARGIN * scale), round(MARGIN * scale), round((MARGIN + vw) * scale), round((MARGIN + vh) * scale))
+    assert alpha.crop(inner).getbbox() is not None, "no text was drawn at all"
+    outside = alpha.copy()
+    outside.paste(0, (inner[0] + 1, inner[1] + 1, inner[2] - 1, inner[3] - 1))  # 1 pixel of anti-aliasing
+    box = outside.getbbox()
+    if box is None:
+        return None
+    return tuple(round((v - m) / scale) for v, m in zip(box, (inner[0], inner[1], inner[0], inner[1])))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("name", list(gallery.FIGURES))
+def test_no_text_runs_off_the_canvas(fresh: Path, name: str) -> None:
+    if RSVG is None:
+        pytest.skip("rsvg-convert is not installed (Debian: apt-get install librsvg2-bin; `make test` tries)")
+    outside = text_ink_outside_canvas((fresh / f"{name}.svg").read_bytes())
+    assert outside is None, f"{name}: text ink outside the canvas at {outside} (pt, from the canvas origin)"
+
+
+def test_the_canvas_check_sees_text_that_runs_off() -> None:
+    if RSVG is None:
+        pytest.skip("rsvg-convert is not installed (Debian: apt-get install librsvg2-bin; `make test` tries)")
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="40pt" viewBox="0 0 100 40">'
+        '<text x="{x}" y="25" font-size="14">a much longer title than the canvas</text></svg>'
+    )
+    assert (
+        text_ink_outside_canvas(svg.format(x=2).replace("a much longer title than the canvas", "fits").encode()) is None
+    )
+    assert text_ink_outside_canvas(svg.format(x=2).encode()) is not None
+    assert (
+        text_ink_outside_canvas(svg.format(x=-8).replace("a much longer title than the canvas", "fits").encode())
+        is not None
+    )

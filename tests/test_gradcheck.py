@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -12,10 +13,13 @@ from hypothesis import strategies as st
 
 from micrograd_lr import Value, ops
 from micrograd_lr.gradcheck import (
+    StepTooSmallError,
     analytic_one_sample,
+    assert_gradients_close,
     check_gradients,
     numerical_gradient,
     relative_error,
+    report,
     rounding_floor,
 )
 from micrograd_lr.logistic import LogisticRegression, one_sample
@@ -218,3 +222,124 @@ def test_analytic_rejects_bad_input() -> None:
         analytic_one_sample([1.0], 0.5, [1.0], 0.0)
     with pytest.raises(ValueError, match="x and w must be finite"):
         analytic_one_sample([math.nan], 1, [1.0], 0.0)
+
+
+# ---------------------------------------------------------------- a check that cannot pass a wrong gradient
+
+
+def test_a_step_too_small_for_the_function_is_refused_naming_one_that_works() -> None:
+    """At ε = 1e-17, θ ± ε rounds to θ: the differences say 0 where a³ has slope 12."""
+    a = Value(2.0)
+    with pytest.raises(StepTooSmallError, match=r"eps = 1e-17 is too small.*use eps = 1e-08 or larger") as info:
+        check_gradients(lambda: a * a * a, [a], eps=1e-17)
+    assert check_gradients(lambda: a * a * a, [a], eps=info.value.working_eps) < 1e-7
+    assert isinstance(info.value, ValueError)
+
+
+def test_a_gradient_100_times_too_large_never_passes() -> None:
+    a = Value(2.0)
+    with pytest.raises(ValueError, match="too small for this function"):
+        check_gradients(lambda: a * a * a, [a], lambda: [1200.0], eps=1e-12)
+    for eps in (1e-8, 1e-6, 1e-4):
+        assert check_gradients(lambda: a * a * a, [a], lambda: [1200.0], eps=eps) > 0.98
+
+
+def test_a_constant_offset_does_not_hide_half_the_gradient() -> None:
+    """f = 1000 + 0.01·Σt²: the offset's rounding is measured against the gradient's scale, not f's."""
+    theta = np.array([0.3, -0.64, 0.1, 0.5])
+
+    def f(t: np.ndarray) -> float:
+        return 1000.0 + 0.01 * float((t**2).sum())
+
+    def half(t: np.ndarray) -> np.ndarray:
+        return 0.01 * t
+
+    with pytest.raises(StepTooSmallError, match=r"use eps = 0\.001 or larger"):
+        check_gradients(f, theta, half)  # the default ε = 1e-6 cannot resolve 0.02·t under 1000
+    assert check_gradients(f, theta, half, eps=1e-3) == pytest.approx(0.5, rel=1e-6)
+    assert check_gradients(f, theta, lambda t: 0.02 * t, eps=1e-3) < 1e-7
+
+
+def test_the_floor_is_capped_by_the_gradients_own_scale() -> None:
+    theta = np.array([1.0, 2.0])
+    result = report(lambda t: float(t @ t), theta, lambda t: 2.0 * t * np.array([1.0, 1.02]), tiny=1e9)
+    assert result.floor == pytest.approx(0.01 * 4.08)
+    assert result.largest == pytest.approx(0.02 / 1.02, rel=1e-6)
+    assert not result.passed(1e-3)
+
+
+def _problem(data: st.DataObject, n: int) -> tuple[np.ndarray, Callable[[np.ndarray], float], np.ndarray, float]:
+    """A smooth f(θ) = c₀ + s·Σ cₖ sin(θₖ/L) at random magnitudes s, L and offsets c₀; its gradient; and L."""
+    L = 10.0 ** data.draw(st.integers(-6, 6), "log10 L")
+    s = 10.0 ** data.draw(st.integers(-8, 8), "log10 s")
+    c0 = data.draw(st.sampled_from([0.0, 1.0, -1.0]), "offset sign") * s * 10.0 ** data.draw(st.integers(-4, 4))
+    c = np.array(data.draw(st.lists(st.floats(0.5, 2.0), min_size=n, max_size=n), "c"))
+    theta = L * np.array(data.draw(st.lists(st.floats(-3.0, 3.0), min_size=n, max_size=n), "θ/L"))
+
+    def f(t: np.ndarray) -> float:
+        return c0 + s * float(np.sum(c * np.sin(t / L)))
+
+    return theta, f, s * c * np.cos(theta / L) / L, L
+
+
+@given(st.data(), st.integers(1, 4))
+def test_any_accepted_step_catches_a_planted_error_of_one_percent(data: st.DataObject, n: int) -> None:
+    theta, f, g, L = _problem(data, n)
+    j = data.draw(st.sampled_from([k for k in range(n) if abs(g[k]) >= 0.01 * np.max(np.abs(g))]), "component")
+    delta = data.draw(st.floats(0.01, 100.0), "planted") * data.draw(st.sampled_from([1.0, -1.0]))
+    wrong = g.copy()
+    wrong[j] *= 1.0 + delta
+    eps = L * 10.0 ** data.draw(st.integers(-20, -2), "log10 eps/L")
+    try:
+        result = report(f, theta, wrong, eps=eps)
+    except StepTooSmallError:
+        return  # refused: nothing passed
+    assert not result.passed(1e-3)
+    assert j in result.failing(1e-3)
+    assert result.largest >= 0.005
+
+
+@given(st.data(), st.integers(1, 4))
+def test_correct_gradients_pass_across_magnitudes(data: st.DataObject, n: int) -> None:
+    theta, f, g, L = _problem(data, n)
+    eps = 1e-5 * L
+    try:
+        result = report(f, theta, g, eps=eps)
+    except StepTooSmallError as exc:
+        assert exc.working_eps > eps
+        result = report(f, theta, g, eps=exc.working_eps)
+    if result.eps <= 1e-3 * L:  # beyond that, the truncation error (ε/L)²/6 of the differences shows
+        assert result.passed(1e-6), result.table()
+
+
+def test_report_and_assert_gradients_close_show_the_worst_first() -> None:
+    x, y, z = Value(0.7, "x"), Value(-1.3, "y"), Value(0.2)
+
+    def f() -> Value:
+        return (x * y).tanh() + x**2 + z * y
+
+    right = report(f, [x, y, z])
+    assert right.names == ("x", "y", "[2]") and right.passed() and right.largest < 1e-8
+    true = right.autograd.copy()
+    wrong = true * np.array([1.0, 1.5, 1.001])
+    with pytest.raises(AssertionError) as info:
+        assert_gradients_close(f, [x, y, z], wrong)
+    text = str(info.value)
+    assert text.startswith("Gradients are not close: 2 of 3 components differ by more than tol = 1e-06")
+    lines = text.splitlines()
+    assert lines[1].split() == ["parameter", "autograd", "numerical", "rel.", "error"]
+    assert [line.split()[0] for line in lines[2:5]] == ["y", "[2]", "x"]
+    assert lines[2].endswith("FAIL") and lines[3].endswith("FAIL") and not lines[4].endswith("FAIL")
+    assert float(lines[2].split()[1]) == pytest.approx(wrong[1], rel=1e-8)
+    assert float(lines[2].split()[2]) == pytest.approx(true[1], rel=1e-8)
+    assert max(len(line) for line in lines) <= 100
+    assert assert_gradients_close(f, [x, y, z]).passed()
+    grid = report(lambda t: float((t**3).sum()), np.ones((2, 2)), lambda t: 3 * t**2)
+    assert grid.names == ("[0, 0]", "[0, 1]", "[1, 0]", "[1, 1]")
+
+
+def test_a_tolerance_that_would_pass_a_wrong_gradient_is_refused() -> None:
+    x = Value(1.0)
+    for tol in (0.01, 1.0, -1e-9, math.nan, math.inf):
+        with pytest.raises(ValueError, match="tol must be"):
+            assert_gradients_close(lambda: x * x, [x], tol=tol)

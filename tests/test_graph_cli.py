@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -274,3 +275,74 @@ def test_a_dot_that_fails_gives_a_clear_error(
     err = capsys.readouterr().err
     assert "Graphviz's dot failed (exit status 3): Error: something broke in the layout" in err
     assert "Traceback" not in err and not out.exists()
+
+
+# ------------------------------------------------------------------ names, title, legend, parameters
+
+
+def dot_text(tmp_path: Path, *options: str, expression: str = "3*(a + b*c)") -> str:
+    out = tmp_path / "g.dot"
+    assert run(["graph", expression, "--set", "a=5", "b=3", "c=2", "-o", str(out), *options]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_intermediate_boxes_are_named_from_their_sub_expression(tmp_path: Path) -> None:
+    src = dot_text(tmp_path)
+    for name in ("b*c", "a + b*c", "3*(a + b*c)"):
+        assert f"<B>{name}</B>" in src, name
+    assert '<TD ALIGN="LEFT">&#160;</TD>' not in src  # no blank box head
+
+
+def test_long_sub_expressions_are_shortened_visibly(tmp_path: Path) -> None:
+    from micrograd_lr.expr import LABEL_LENGTH, shorten
+
+    long = "a*b*c + a*b*c + a*b*c + a*b*c + a*b*c"
+    src = dot_text(tmp_path, expression=f"tanh({long}) + a")
+    heads = re.findall(r"<B>(.*?)</B>", src)
+    assert any("…" in h for h in heads)
+    assert all(len(h) <= LABEL_LENGTH for h in heads)
+    assert shorten("a*b*c*a*b*c", 9) == "a*b*…*b*c" and shorten("a  +\n b") == "a + b"
+
+
+def test_a_number_in_the_expression_is_a_constant_and_a_name_never(tmp_path: Path) -> None:
+    src = dot_text(tmp_path, expression="2*a + b*c")
+    assert src.count(">const<") == 1  # the 2
+    assert src.count(">da<") == src.count(">db<") == src.count(">dc<") == 1
+
+
+@needs_dot
+def test_title_legend_and_params(tmp_path: Path) -> None:
+    from micrograd_lr import viz
+
+    out = tmp_path / "g.svg"
+    assert run(["graph", "3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "-o", str(out)]) == 0
+    got = [t.strip() for t in svg_texts(out)]
+    assert "3*(a + b*c)" in got and viz.LEGEND_NUMBERS in got and "input" in got
+    assert "parameter" not in got  # no naming rule: b is an input
+    assert (
+        run(
+            [
+                "graph",
+                "3*(a + b*c)",
+                "--set",
+                "a=5",
+                "b=3",
+                "c=2",
+                "-o",
+                str(out),
+                "--title",
+                "my J",
+                "--no-legend",
+                "--params",
+                "a,c",
+            ]
+        )
+        == 0
+    )
+    got = [t.strip() for t in svg_texts(out)]
+    assert "my J" in got and viz.LEGEND_NUMBERS not in got and "input" not in got
+    src = dot_text(tmp_path, "--params", "a,c")
+    for name, kind in (("a", "parameter"), ("c", "parameter"), ("b", "input")):
+        label = re.search(rf"BGCOLOR=\"(#\w+)\"[^>]*><TR><TD[^>]*><B>{name}</B>", src)
+        assert label is not None and label.group(1) == viz.STYLE[kind]["bg"], (name, kind)
+    assert run(["graph", "a*b", "--set", "a=1", "b=2", "-o", str(out), "--params", "w"]) == 2

@@ -71,7 +71,8 @@ def test_shapes_parameters_and_labels() -> None:
 
 def test_zero_grad_clears_every_parameter() -> None:
     net = MLP(2, [3, 1], seed=0)
-    out = net([1.0, -1.0])[0]
+    out = net([1.0, -1.0])
+    assert isinstance(out, Value)  # one output unit: one Value, as in micrograd
     out.backward()
     assert any(p.grad != 0.0 for p in net.parameters())
     net.zero_grad()
@@ -87,7 +88,7 @@ def test_zero_grad_clears_every_parameter() -> None:
 def test_mlp_gradients_match_central_differences(seed: int, x: list[float], activation: str) -> None:
     """Smooth activations: backward() agrees with (J(θ + ε) − J(θ − ε)) / 2ε on every parameter."""
     net = MLP(3, [4, 3, 1], activation=activation, output_activation="tanh", seed=seed)
-    error = check_gradients(lambda: (net(x)[0] - 0.3) ** 2, net.parameters())
+    error = check_gradients(lambda: (net(x) - 0.3) ** 2, net.parameters())
     assert error < 1e-6
 
 
@@ -167,3 +168,107 @@ def test_training_lowers_the_loss_on_house_prices() -> None:
 def test_bad_input_is_named(make: object, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         make()  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------- drop-in for micrograd's nn
+
+
+def two_moons(m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """m points on two interleaved half circles with a little noise, as rows (m, 2), labels 0/1."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0.0, math.pi, size=m)
+    label = np.arange(m) % 2
+    x = np.where(label == 0, np.cos(t), 1.0 - np.cos(t))
+    y = np.where(label == 0, np.sin(t), 0.5 - np.sin(t))
+    return np.column_stack([x, y]) + rng.normal(scale=0.1, size=(m, 2)), label
+
+
+def test_micrograds_two_moons_loop_runs_unchanged_and_learns() -> None:
+    """micrograd's demo training loop, as written there, with only the import changed."""
+    from micrograd_lr.engine import Value
+    from micrograd_lr.nn import MLP
+
+    random.seed(1337)
+    np.random.seed(1337)
+    X, y = two_moons(30, seed=1)
+    y = y * 2 - 1  # make y be -1 or 1
+
+    model = MLP(2, [16, 16, 1])  # 2-layer neural network
+
+    def loss(batch_size=None):
+        # inline DataLoader :)
+        if batch_size is None:
+            Xb, yb = X, y
+        else:
+            ri = np.random.permutation(X.shape[0])[:batch_size]
+            Xb, yb = X[ri], y[ri]
+        inputs = [list(map(Value, xrow)) for xrow in Xb]
+
+        # forward the model to get scores
+        scores = list(map(model, inputs))
+
+        # svm "max-margin" loss
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(yb, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        # L2 regularization
+        alpha = 1e-4
+        reg_loss = alpha * sum(p * p for p in model.parameters())
+        total_loss = data_loss + reg_loss
+
+        # also get accuracy
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(yb, scores)]
+        return total_loss, sum(accuracy) / len(accuracy)
+
+    total_loss, first_acc = loss()
+    first_loss = total_loss.data
+    for k in range(15):
+        # forward
+        total_loss, acc = loss()
+
+        # backward
+        model.zero_grad()
+        total_loss.backward()
+
+        # update (sgd)
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+
+        if k % 1 == 0:
+            print(f"step {k} loss {total_loss.data}, accuracy {acc * 100}%")
+
+    total_loss, last_acc = loss()
+    assert total_loss.data < 0.5 * first_loss
+    assert last_acc >= 0.8 and last_acc > first_acc
+
+
+def test_micrograds_constructors_and_return_rule() -> None:
+    assert Neuron(3, nonlin=False).activation == "linear"
+    assert Neuron(3, nonlin=True).activation == "relu"
+    assert Neuron(3, False).activation == "linear"
+    layer = Layer(2, 4, nonlin=False)
+    assert [n.activation for n in layer.neurons] == ["linear"] * 4
+    assert isinstance(Layer(2, 1)([1.0, 2.0]), Value)
+    assert isinstance(Layer(2, 3)([1.0, 2.0]), list)
+    net = MLP(2, [3, 1])
+    assert [n.activation for n in net.layers[0].neurons] == ["relu"] * 3
+    assert net.layers[1].neurons[0].activation == "linear"
+    assert isinstance(net([1.0, 2.0]), Value) and isinstance(MLP(2, [3, 2])([1.0, 2.0]), list)
+    assert isinstance(MLP(2, [1, 3])([1.0, 2.0]), list)  # a one-unit hidden layer still feeds the next
+    assert all(isinstance(p, Value) and p.op is None for p in net.parameters())
+    with pytest.raises(ValueError, match="give activation or nonlin, not both"):
+        Neuron(2, "tanh", nonlin=True)
+    with pytest.raises(TypeError, match="unexpected keyword arguments \\['bias'\\]"):
+        Layer(2, 2, bias=False)
+
+
+def test_seed_none_is_fresh_and_follows_random_seed() -> None:
+    def weights(net: MLP) -> list[float]:
+        return [p.data for p in net.parameters()]
+
+    assert weights(MLP(3, [4, 1])) != weights(MLP(3, [4, 1]))
+    random.seed(7)
+    first = weights(MLP(3, [4, 1]))
+    random.seed(7)
+    assert weights(MLP(3, [4, 1])) == first
+    assert weights(MLP(3, [4, 1], seed=5)) == weights(MLP(3, [4, 1], seed=5))

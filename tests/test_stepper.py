@@ -208,7 +208,7 @@ def test_graph_steps_prints_the_trace_and_html_writes_the_page_only(
     assert cli.main(["graph", "3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "--steps", "--html", "page.html"]) == 0
     out = capsys.readouterr().out
     assert "Start: the leaves are a = 5, b = 3, c = 2." in out, "the number 3 is a constant, not a leaf"
-    assert "  db += dn4 · ∂n4/∂b = 3 · 2 = 6, so db = 0 + 6 = 6" in out
+    assert "  db += d(b*c) · ∂(b*c)/∂b = 3 · 2 = 6, so db = 0 + 6 = 6" in out  # boxes named by their part
     assert "wrote page.html" in out
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert 'data-role="explanation"' in page and "<title>3*(a + b*c)</title>" in page

@@ -63,7 +63,7 @@ def test_fit_mlp_takes_the_same_steps_as_the_value_engine() -> None:
     run = fit_mlp(fast, X, y, steps=3, learning_rate=lambda k: 0.5 - 0.1 * k, alpha=1e-3)
     for k in range(3):  # the same loop on the Value engine
         params = slow.parameters()
-        scores = [slow([Value(a), Value(b)])[0] for a, b in X.tolist()]
+        scores = [slow([Value(a), Value(b)]) for a, b in X.tolist()]  # one output unit: one Value
         losses = [(1 - float(t) * s).relu() for s, t in zip(scores, y)]
         cost = Value(0.0) + sum(losses) * (1.0 / len(losses)) + 1e-3 * sum(p * p for p in params)
         for p in params:
@@ -74,6 +74,6 @@ def test_fit_mlp_takes_the_same_steps_as_the_value_engine() -> None:
             p.data -= (0.5 - 0.1 * k) * p.grad
     for a, b in zip(fast.parameters(), slow.parameters()):
         assert math.isclose(a.data, b.data, rel_tol=1e-10, abs_tol=1e-12)
-    assert Tape(fast([Value(0.1), Value(0.2)])[0]).run().output == pytest.approx(
-        slow([Value(0.1), Value(0.2)])[0].data, rel=1e-10
+    assert Tape(fast([Value(0.1), Value(0.2)])).run().output == pytest.approx(
+        slow([Value(0.1), Value(0.2)]).data, rel=1e-10
     )

@@ -150,3 +150,15 @@ def test_through_the_micrograd_lr_command(capsys: pytest.CaptureFixture[str]) ->
     accuracies(capsys.readouterr().out)
     assert cli.main(["train", "--train", "only.h5"]) == 2
     assert "both --train and --test" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("alpha", ["1e305", "1e307"])
+def test_a_learning_rate_that_diverges_is_said_in_the_commands_words(
+    alpha: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["train", "--learning-rate", alpha, "--quiet", "--iterations", "300"]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.startswith(f"micrograd-lr train: error: --learning-rate {float(alpha):g} is too large for this data")
+    assert "at iteration" in err and "try a smaller --learning-rate" in err
+    assert "Traceback" not in err and "w contains" not in err and "accuracy" not in captured.out

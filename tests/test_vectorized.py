@@ -395,7 +395,7 @@ GOOD_W, GOOD_X, GOOD_Y = np.zeros((2, 1)), np.ones((2, 3)), np.array([[0, 1, 1]]
         ({"X": np.ones(3)}, ValueError, ["X", "2-D", "(3,)"]),
         ({"X": np.ones((3, 3))}, ValueError, ["w", "(3, 1)", "(2, 1)"]),
         ({"w": np.zeros(2)}, ValueError, ["w", "(2,)", "(n, 1)"]),
-        ({"Y": np.array([0, 1, 1])}, ValueError, ["Y", "(1, 3)", "(3,)", "reshape"]),
+        ({"Y": np.array([[0], [1], [1]])}, ValueError, ["Y", "(1, 3)", "(3, 1)", "reshape"]),
         ({"Y": np.array([[0, 1]])}, ValueError, ["Y", "(1, 3)", "(1, 2)"]),
         ({"Y": np.array([[0, 2, 1]])}, ValueError, ["Y", "0 or 1", "2"]),
         ({"Y": np.array([[0, 0.5, 1]])}, ValueError, ["Y", "0 or 1", "0.5"]),
@@ -436,7 +436,7 @@ def test_predict_and_model_name_their_arguments() -> None:
     with pytest.raises(ValueError, match=r"^Y_train must hold labels 0 or 1"):
         model(GOOD_X, np.array([[0, 1, 3]]), GOOD_X, GOOD_Y)
     with pytest.raises(ValueError, match=r"^Y_test must have shape \(1, m\) = \(1, 3\)"):
-        model(GOOD_X, GOOD_Y, GOOD_X, np.array([0, 1, 1]))
+        model(GOOD_X, GOOD_Y, GOOD_X, np.array([[0], [1], [1]]))
     with pytest.raises(TypeError, match=r"^X_train must hold real numbers"):
         model(np.array([["a"]]), GOOD_Y, GOOD_X, GOOD_Y)
 
@@ -476,3 +476,61 @@ def test_the_module_imports_nothing_else_of_the_package_but_validation() -> None
                     assert not (node.module or "").startswith("micrograd_lr")
             if isinstance(node, ast.Import):
                 assert all(not alias.name.startswith("micrograd_lr") for alias in node.names)
+
+
+# ---------------------------------------------------------------- no NaN or infinity comes back silently
+
+
+def _pictures(dtype: type = np.float64) -> tuple[np.ndarray, np.ndarray]:
+    from micrograd_lr import data
+
+    train_x, train_y, *_ = data.load_dataset(seed=0)
+    return data.scale(data.flatten(train_x), dtype), train_y.astype(dtype)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "alpha", "iteration"),
+    [(np.float64, 1e305, 1), (np.float32, 1e35, 1)],
+)
+def test_gradient_descent_that_overflows_says_when_with_what_rate_and_what(
+    dtype: type, alpha: float, iteration: int
+) -> None:
+    """Pixel-scale X (0 … 255) with a huge α: w leaves the finite numbers; no NaN weights or costs come back."""
+    X, Y = _pictures(dtype)
+    w, b = initialize_with_zeros(X.shape[0])
+    with no_float_warnings(), pytest.raises(vectorized.DivergedError) as info:
+        optimize(w, b, X * dtype(255), Y, 2000, alpha)
+    error = info.value
+    assert isinstance(error, OverflowError)
+    assert (error.iteration, error.learning_rate, error.what) == (iteration, alpha, "z")
+    assert str(error).startswith(f"gradient descent diverged at iteration {iteration} with learning_rate {alpha!r}: ")
+    assert "z = wᵀx + b overflowed" in str(error) and np.dtype(dtype).name in str(error)
+
+
+def test_propagate_with_an_overflowing_z_says_so() -> None:
+    X = np.full((2, 3), 1e308)
+    with no_float_warnings(), pytest.raises(vectorized.NonFiniteError, match=r"^z = wᵀx \+ b overflowed \(got inf\)"):
+        propagate(np.ones((2, 1)), 0.0, X, np.array([[1, 0, 1]]))
+    with no_float_warnings(), pytest.raises(OverflowError, match=r"overflowed \(got inf\) for sample 0"):
+        predict(np.ones((2, 1)), 0.0, X)
+
+
+def test_the_step_that_overflows_w_is_named() -> None:
+    X = np.array([[1e300, -1e300, 2e300]])
+    with no_float_warnings(), pytest.raises(vectorized.DivergedError) as info:
+        optimize(np.zeros((1, 1)), 0.0, X, np.array([[1, 0, 0]]), 10, 1e308)
+    assert info.value.iteration == 0 and info.value.what == "w"
+    assert "the step w[0] := w[0] − α·(" in str(info.value)
+
+
+@given(problems())
+def test_a_1d_label_vector_gives_the_same_results_as_a_row(problem: tuple[np.ndarray, ...]) -> None:
+    w, b_drawn, X, Y = problem
+    b = float(b_drawn)
+    assert propagate(w, b, X, Y.ravel())[1] == propagate(w, b, X, Y)[1]
+    row, flat = optimize(w, b, X, Y, 3, 0.1), optimize(w, b, X, Y.ravel(), 3, 0.1)
+    assert np.array_equal(row[0]["w"], flat[0]["w"]) and row[0]["b"] == flat[0]["b"] and row[2] == flat[2]
+    assert np.array_equal(row[1]["dw"], flat[1]["dw"])
+    a = model(X, Y, X, Y, 3, 0.1)
+    c = model(X, Y.ravel(), X, Y.ravel(), 3, 0.1)
+    assert np.array_equal(a["w"], c["w"]) and np.array_equal(a["Y_prediction_test"], c["Y_prediction_test"])

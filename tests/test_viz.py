@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import random
 import re
 import shutil
@@ -63,9 +65,11 @@ def test_returns_digraph_with_one_node_per_value_and_per_operation() -> None:
     assert sorted(k for k in ids if k.startswith("v")) == sorted(f"v{i}" for i in range(len(order)))
     ops = [k for k in ids if k.startswith("o")]
     assert len(ops) == sum(1 for n in order if n.op is not None) == 3
+    derivatives = [k for k in ids if k.startswith("d")]
+    assert len(derivatives) == sum(len(n.parents) for n in order) == 6
     edges = re.findall(r"^\t(\w+) -> (\w+)", g.source, flags=re.M)
-    # each operation: one edge per input into it, one edge out of it
-    assert len(edges) == sum(len(n.parents) + 1 for n in order if n.op is not None) == 9
+    # each operation: one edge out of it; each input: an edge into its derivative label, one out of it
+    assert len(edges) == sum(2 * len(n.parents) + 1 for n in order if n.op is not None) == 15
 
 
 @needs_dot
@@ -81,8 +85,8 @@ def test_svg_shows_labels_values_and_gradients_of_the_text_example() -> None:
         assert got[i + 1] == grad
     for value in ["5", "3", "2", "6", "11", "33"]:
         assert value in got
-    assert len(groups(root, "node")) == 10
-    assert len(groups(root, "edge")) == 9
+    assert len(groups(root, "node")) == 10 + 6  # 7 values, 3 operations, 6 derivative labels
+    assert len(groups(root, "edge")) == 15
     for symbol in ["×", "+"]:
         assert symbol in got
 
@@ -108,29 +112,63 @@ def test_edge_labels_equal_value_local_grads(x: float, y: float, z: float) -> No
     g = viz.draw(out)
     order = topological_order(out)
     index = {id(n): i for i, n in enumerate(order)}
+    labels = node_labels(g)
     for i, node in enumerate(order):
-        for parent, d in zip(node.parents, node.local_grads()):
-            edge = re.search(rf"^\tv{index[id(parent)]} -> o{i} \[label=<(.*)>\]$", g.source, flags=re.M)
-            assert edge is not None
-            assert f">{viz.fmt(d)}</FONT>" in edge.group(1) or f"= {viz.fmt(d)}</FONT>" in edge.group(1)
+        for j, (parent, d) in enumerate(zip(node.parents, node.local_grads())):
+            # the edge parent -> operation runs through the node that carries its derivative
+            assert re.search(rf"^\tv{index[id(parent)]} -> d{i}_{j}\b", g.source, flags=re.M)
+            assert re.search(rf"^\td{i}_{j} -> o{i}\b", g.source, flags=re.M)
+            assert labels[f"d{i}_{j}"].endswith(f">{viz.escape(viz.derivative_text(node, parent, d))}</FONT>>")
+            assert viz.derivative_text(node, parent, d).endswith(viz.fmt(d))
+
+
+def step_numbers(root: Value, **options: object) -> dict[int, int]:
+    """Position in the forward order → the #n its box shows (nodes without one left out)."""
+    labels = node_labels(viz.draw(root, **options))  # type: ignore[arg-type]
+    numbers = {}
+    for i in range(len(topological_order(root))):
+        m = re.search(r">#(\d+)<", labels[f"v{i}"])
+        if m is not None:
+            numbers[i] = int(m.group(1))
+    return numbers
 
 
 def test_nodes_are_numbered_in_the_order_backward_visits_them() -> None:
     J, _ = text_example()
-    g = viz.draw(J)
     order = topological_order(J)
-    labels = node_labels(g)
-    number = {}
-    for i in range(len(order)):
-        m = re.search(r">#(\d+)<", labels[f"v{i}"])
-        assert m is not None
-        number[i] = int(m.group(1))
-    # backward() walks reversed(order): the output is #1, and every node comes after all its consumers
-    assert [number[i] for i in reversed(range(len(order)))] == list(range(1, len(order) + 1))
+    number = step_numbers(J)
+    # backward() takes a chain-rule step at each node an operation made, in reverse forward order
+    steps = [i for i, n in enumerate(order) if n.op is not None]
+    assert sorted(number) == steps  # leaves and constants take no step and have no number
+    assert [number[i] for i in reversed(steps)] == [1, 2, 3]
     index = {id(n): i for i, n in enumerate(order)}
     for i, node in enumerate(order):
         for p in node.parents:
-            assert number[index[id(p)]] > number[i]
+            if p.op is not None:
+                assert number[index[id(p)]] > number[i]
+
+
+def test_step_numbers_follow_the_order_backward_takes_on_any_graph() -> None:
+    """Record the order backward() really calls the steps in, and compare with the #n shown."""
+    J = micrograd_readme_expression()
+    order = topological_order(J)
+    taken: list[int] = []
+    index = {id(n): i for i, n in enumerate(order)}
+    original = Value._backward
+
+    def spy(self: Value) -> None:
+        taken.append(index[id(self)])
+        original(self)
+
+    Value._backward = spy  # type: ignore[method-assign]
+    try:
+        J.backward()
+    finally:
+        Value._backward = original  # type: ignore[method-assign]
+    number = step_numbers(J)
+    leaves = sum(1 for n in order if n.op is None)
+    assert leaves == 8 and len(number) == len(taken) == len(order) - leaves  # leaves take no step
+    assert [number[i] for i in taken] == list(range(1, len(taken) + 1))
 
 
 def test_forward_only_picture_has_no_gradients_numbers_or_derivatives() -> None:
@@ -150,7 +188,7 @@ def test_kinds_are_styled_apart() -> None:
     L = 2 * z.sigmoid()
     L.label = "L"
     L.backward()
-    labels = node_labels(viz.draw(L))
+    labels = node_labels(viz.draw(L, params=[w, "b"]))
     order = topological_order(L)
 
     def fill(node: Value) -> str:
@@ -158,17 +196,18 @@ def test_kinds_are_styled_apart() -> None:
         assert m is not None
         return m.group(1)
 
-    const = next(n for n in order if n.op is None and not n.label)
+    const = next(n for n in order if n.constant is not None)
     assert fill(w) == fill(b) == viz.STYLE["parameter"]["bg"]
     assert fill(x) == viz.STYLE["input"]["bg"]
     assert fill(z) == viz.STYLE["intermediate"]["bg"]
     assert fill(L) == viz.STYLE["output"]["bg"]
     assert fill(const) == viz.STYLE["constant"]["bg"]
     assert len({fill(n) for n in (w, x, z, L, const)}) == 5
-    # params= overrides the name rule
+    # parameters are what params= says, never a name: x as the parameter, w and b inputs
     labels2 = node_labels(viz.draw(L, params=[x]))
     assert viz.STYLE["parameter"]["bg"] in labels2[f"v{order.index(x)}"]
     assert viz.STYLE["input"]["bg"] in labels2[f"v{order.index(w)}"]
+    assert viz.STYLE["input"]["bg"] in labels2[f"v{order.index(b)}"]
 
 
 def test_operation_circles_show_symbols_and_constants() -> None:
@@ -250,8 +289,8 @@ def check_label_shows(label: str) -> None:
         # title, the leaf's header and the output's header each show every line of the label
         assert joined.count(line) >= 3, (line, joined)
     # no injected elements: only the groups Graphviz makes itself
-    assert len(groups(root, "node")) == 4  # x, the constant 3, ×, y
-    assert len(groups(root, "edge")) == 3
+    assert len(groups(root, "node")) == 6  # x, the constant 3, ×, y and the two derivative labels
+    assert len(groups(root, "edge")) == 5
 
 
 @needs_dot
@@ -358,8 +397,8 @@ def test_legend_names_the_kinds_present() -> None:
     J, _ = text_example()
     got = texts(svg_root(viz.draw(J, params=(), legend=True, title="the example")))
     assert "the example" in got
-    for kind in ("input", "constant", "intermediate", "output", "#n: order of backward()", "on edges: local ∂out/∂in"):
-        assert kind in got or f" {kind}" in got, (kind, got)
+    for kind in ("input", "constant", "intermediate", "output", viz.LEGEND_NUMBERS, viz.LEGEND_DERIVATIVES):
+        assert kind in [t.strip() for t in got], (kind, got)  # (legend items are spaced by no-break spaces)
     assert "parameter" not in got and " parameter" not in got
 
 
@@ -383,3 +422,212 @@ def test_network_units_are_drawn_in_the_given_order(sizes: list[int], rankdir: s
         assert len(along) == 1, (i, along)  # one column (row) per layer
         expected = sorted(across) if rankdir in ("TB", "BT") else sorted(across, reverse=True)
         assert across == expected, (i, across)
+
+
+# ------------------------------------------------------------------ every number shown, parameters by what they are
+
+
+def micrograd_readme_expression() -> Value:
+    """micrograd's README example: no labels anywhere; after g.backward(), a.grad = 138.83…, b.grad = 645.57…."""
+    a, b = Value(-4.0), Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c = c + c + 1
+    c = c + 1 + c + (-a)
+    d = d + d * 2 + (b + a).relu()
+    d = d + 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g = g + 10.0 / f
+    return g
+
+
+@needs_dot
+def test_unlabelled_leaves_show_their_gradients() -> None:
+    g = micrograd_readme_expression()
+    g.backward()
+    leaves = [n for n in topological_order(g) if n.op is None]
+    users = [n for n in leaves if n.constant is None]
+    assert len(users) == 2 and len(leaves) == 8
+    got = texts(svg_root(viz.draw(g)))
+    for leaf in users:  # a and b: data and gradient shown
+        assert viz.fmt(leaf.grad) in got
+    assert "138.8" in got and "645.6" in got
+    assert got.count("const") == 6  # the numbers written into the expression, and only those
+    assert got.count("grad") == len(topological_order(g)) - 6
+
+
+def test_a_leaf_is_a_constant_only_when_made_from_a_number_inside_an_operation() -> None:
+    x, k = Value(2.0), Value(3.0)  # a user's leaf without a label is no constant
+    y = 3 * x * k
+    y.backward()
+    order = topological_order(y)
+    labels = node_labels(viz.draw(y))
+    for i, node in enumerate(order):
+        if node.op is None:
+            is_constant = viz.STYLE["constant"]["bg"] in labels[f"v{i}"]
+            assert is_constant == (node.constant is not None)
+            assert (">grad<" in labels[f"v{i}"]) == (node.constant is None)
+
+
+def test_parameters_come_from_params_or_a_model_never_from_names() -> None:
+    from micrograd_lr.logistic import LogisticRegression
+    from micrograd_lr.nn import MLP
+
+    J, nodes = text_example()
+    labels = node_labels(viz.draw(J))
+    order = topological_order(J)
+    for name in "abc":  # b is not a parameter just because it is called b
+        assert viz.STYLE["input"]["bg"] in labels[f"v{order.index(nodes[name])}"]
+    model = LogisticRegression(2)
+    x = [Value(1.0, "x1"), Value(2.0, "x2")]
+    z = model.w[0] * x[0] + model.w[1] * x[1] + model.b
+    zo = topological_order(z)
+    for params in (model, model.parameters(), ["w1", "w2", "b"]):
+        lab = node_labels(viz.draw(z, params=params))
+        for p in model.parameters():
+            assert viz.STYLE["parameter"]["bg"] in lab[f"v{zo.index(p)}"]
+        for xi in x:
+            assert viz.STYLE["input"]["bg"] in lab[f"v{zo.index(xi)}"]
+    net = MLP(2, [2, 1], seed=0)
+    (out,) = net([1.0, 2.0])
+    lab = node_labels(viz.draw(out, params=net))
+    no = topological_order(out)
+    assert all(viz.STYLE["parameter"]["bg"] in lab[f"v{no.index(p)}"] for p in net.parameters())
+    with pytest.raises(TypeError, match="params"):
+        viz.draw(J, params=3)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ every derivative on its own edge (laid out)
+
+
+def _bezier(points: list[list[float]], samples: int = 12) -> list[tuple[float, float]]:
+    """Points along a Graphviz B-spline given as control points p0 (c1 c2 p)…."""
+    out = [(points[0][0], points[0][1])]
+    for k in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[k - 1], points[k], points[k + 1], points[k + 2]
+        for s in range(1, samples + 1):
+            t = s / samples
+            u = 1 - t
+            out.append(
+                tuple(  # type: ignore[arg-type]
+                    u**3 * p0[c] + 3 * u * u * t * p1[c] + 3 * u * t * t * p2[c] + t**3 * p3[c] for c in (0, 1)
+                )
+            )
+    return out
+
+
+def _dist(p: tuple[float, float], path: list[tuple[float, float]]) -> float:
+    """Distance from p to the polyline through path."""
+    best = float("inf")
+    for (x1, y1), (x2, y2) in itertools.pairwise(path):
+        dx, dy = x2 - x1, y2 - y1
+        n = dx * dx + dy * dy
+        t = 0.0 if n == 0 else max(0.0, min(1.0, ((p[0] - x1) * dx + (p[1] - y1) * dy) / n))
+        best = min(best, ((x1 + t * dx - p[0]) ** 2 + (y1 + t * dy - p[1]) ** 2) ** 0.5)
+    return best
+
+
+def _point(text: str) -> tuple[float, float]:
+    x, y = text.split(",")
+    return float(x), float(y)
+
+
+def derivative_label_distances(g: graphviz.Digraph) -> list[tuple[str, float, float]]:
+    """For each local-derivative label of a laid-out graph: (its text, distance to its own edge, to the nearest other).
+
+    An edge is the drawn path from a value into an operation.  A derivative is either an edge's own
+    label (at Graphviz's label position) or a label node the path runs through (then the path
+    includes the stretch through the node, from where it enters to where it leaves).
+    """
+    laid = json.loads(g.pipe(format="json"))
+    names = {o["_gvid"]: o["name"] for o in laid.get("objects", [])}
+    centre = {o["name"]: _point(o["pos"]) for o in laid.get("objects", []) if "pos" in o}
+    text = {o["name"]: o.get("label", "") for o in laid.get("objects", [])}
+    segments: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    edge_labels: list[tuple[tuple[str, ...], tuple[float, float], str]] = []
+    for e in laid.get("edges", []):
+        pts: list[tuple[float, float]] = []
+        for op in e.get("_draw_", []):
+            if op["op"] in ("b", "B"):
+                pts += _bezier(op["points"])
+        key = (names[e["tail"]], names[e["head"]])
+        segments[key] = pts
+        if "lp" in e:
+            edge_labels.append((key, _point(e["lp"]), e.get("label", "")))
+    # whole edges value -> operation: a path through a derivative node joins its two pieces
+    # (x + x has two edges from x into one operation: a path is named by its derivative node too)
+    paths: dict[tuple[str, ...], list[tuple[float, float]]] = {}
+    owner: dict[str, tuple[str, ...]] = {}
+    for (tail, head), pts in segments.items():
+        if head.startswith("d"):
+            (after,) = [h for (t, h) in segments if t == head]
+            owner[head] = (tail, head, after)
+            paths[owner[head]] = pts + segments[(head, after)]
+        elif not tail.startswith("d"):
+            paths[(tail, head)] = pts
+    found = []
+    for node, path in owner.items():
+        others = [_dist(centre[node], p) for k, p in paths.items() if k != path]
+        found.append((text[node], _dist(centre[node], paths[path]), min(others, default=float("inf"))))
+    for edge, pos, label in edge_labels:
+        others = [_dist(pos, p) for k, p in paths.items() if k != edge]
+        found.append((label, _dist(pos, paths[edge]), min(others, default=float("inf"))))
+    return found
+
+
+def assert_each_derivative_on_its_own_edge(root: Value) -> None:
+    found = derivative_label_distances(viz.draw(root))
+    assert len(found) == sum(len(n.parents) for n in topological_order(root))
+    for label, own, other in found:
+        assert own < other, (label, own, other)
+
+
+@needs_dot
+def test_each_derivative_sits_on_its_own_edge_in_the_gallery_graphs() -> None:
+    from micrograd_lr import gallery
+
+    J, _ = text_example()
+    assert_each_derivative_on_its_own_edge(J)
+    nodes = gallery._one_sample()
+    nodes["L"].backward()
+    assert_each_derivative_on_its_own_edge(nodes["L"])
+    g = micrograd_readme_expression()
+    g.backward()
+    assert_each_derivative_on_its_own_edge(g)
+
+
+@st.composite
+def random_graphs(draw: st.DrawFn) -> Value:
+    """A small graph: a few leaves, then operations on earlier nodes (shared inputs, constants, one-input ops)."""
+    nodes = [Value(draw(st.floats(0.5, 2.0)), draw(st.sampled_from(["", "a", "b", "w1", "x"]))) for _ in range(3)]
+    for _ in range(draw(st.integers(2, 7))):
+        kind = draw(st.sampled_from(["+", "*", "-", "/", "tanh", "k*", "sigmoid", "**2"]))
+        x = nodes[draw(st.integers(0, len(nodes) - 1))]
+        y = nodes[draw(st.integers(0, len(nodes) - 1))]
+        out = {
+            "+": x + y,
+            "*": x * y,
+            "-": x - y,
+            "/": x / (y * y + 1),
+            "tanh": x.tanh(),
+            "k*": 2 * x,
+            "sigmoid": x.sigmoid(),
+            "**2": x**2,
+        }[kind]
+        out.label = draw(st.sampled_from(["", "u", "v", "z"]))
+        nodes.append(out)
+    root = nodes[-1]
+    for n in nodes[:-1]:  # join the loose ends so the picture has all of them
+        if n not in topological_order(root):
+            root = root + n
+    root.backward()
+    return root
+
+
+@needs_dot
+@settings(max_examples=12)
+@given(random_graphs())
+def test_each_derivative_sits_on_its_own_edge_in_any_graph(root: Value) -> None:
+    assert_each_derivative_on_its_own_edge(root)

@@ -62,6 +62,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-grad", action="store_true", help="a forward-only picture: values without gradients")
     p.add_argument("--max-nodes", type=int, default=viz.DEFAULT_MAX_NODES, help="refuse larger graphs")
+    p.add_argument("--title", default=None, help="the caption above the picture (default: the expression)")
+    p.add_argument(
+        "--no-legend", action="store_true", help="leave out the key to the colours, the #n and the red numbers"
+    )
+    p.add_argument(
+        "--params",
+        default="",
+        metavar="NAME,NAME",
+        help="names to draw as parameters (amber), e.g. --params w,b; the other names are inputs (blue)",
+    )
     p.add_argument(
         "--html", type=Path, default=None, metavar="PATH", help="write the step-through page (one offline HTML file)"
     )
@@ -118,6 +128,18 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
     return values
 
 
+def parse_params(text: str, leaves: dict[str, Value]) -> list[Value]:
+    """``"w,b"`` → the leaves called w and b; a clear error for a name the expression does not have."""
+    names = [normalize(name.strip()) for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in leaves]
+    if unknown:
+        raise CommandError(
+            f"--params names {', '.join(unknown)}, not a name of the expression "
+            f"(its names are: {', '.join(leaves) or 'none'})"
+        )
+    return [leaves[name] for name in names]
+
+
 def _expression(args: argparse.Namespace) -> tuple[str, list[str]]:
     """The one expression given, wherever it stands, and the NAME=VALUE items."""
     # `--set a=5 b=3 "3*(a + b*c)"`: --set takes every word after it, the expression too
@@ -162,7 +184,9 @@ def _dot_failed(exc: subprocess.CalledProcessError) -> CommandError:
     return CommandError(f"Graphviz's dot failed (exit status {exc.returncode}): {detail}")
 
 
-def _write_picture(root: Value, fmt: str, path: Path | None, args: argparse.Namespace, title: str) -> None:
+def _write_picture(
+    root: Value, fmt: str, path: Path | None, args: argparse.Namespace, title: str, params: list[Value]
+) -> None:
     """The picture (or page) in ``fmt``, written to ``path`` or, for None, to standard output."""
     if fmt == "html":
         from .. import stepper
@@ -177,7 +201,9 @@ def _write_picture(root: Value, fmt: str, path: Path | None, args: argparse.Name
         "edge_derivatives": show,
         "number_backward": show,
         "max_nodes": args.max_nodes,
-        "title": title,
+        "title": title if args.title is None else args.title,
+        "legend": not args.no_legend,
+        "params": params,
     }
     try:
         if fmt != "html":
@@ -213,7 +239,8 @@ def run(args: argparse.Namespace) -> int:
     title = expression.strip()
     # With the picture on standard output, the report goes to standard error.
     report: TextIO = sys.stderr if path is None else sys.stdout
-    root, leaves = build(expression, values)
+    root, leaves = build(expression, values, name_steps=True)  # each step's box named by its part (b*c)
+    params = parse_params(args.params, leaves)  # a bad --params fails before anything is written
     try:
         root.backward()
     except ArithmeticError as exc:  # a derivative that overflows at the user's numbers, e.g. 1/x at x = 1e-320
@@ -229,10 +256,6 @@ def run(args: argparse.Namespace) -> int:
             f"the graph has {size} values, more than --max-nodes {args.max_nodes}: the picture would be "
             "unreadable. Draw a smaller expression, or pass a larger --max-nodes."
         )
-    if args.steps or args.html is not None or fmt == "html":
-        for node in topological_order(root):  # every name is labelled: an unlabelled leaf is a number written
-            if node.op is None and not node.label and node.constant is None:
-                node.constant = node.data
     if args.steps or args.html is not None:
         from .. import stepper
 
@@ -246,7 +269,7 @@ def run(args: argparse.Namespace) -> int:
                 raise CommandError(f"cannot write {args.html}: {exc}") from exc
         if args.output is None and args.format is None:  # asked for the steps only: no picture
             return 0
-    _write_picture(root, fmt, path, args, title)
+    _write_picture(root, fmt, path, args, title, params)
     if path is not None:
         print(f"wrote {path}", file=report)
     return 0

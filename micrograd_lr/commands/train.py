@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..module import DivergenceError
 from . import CommandError
 
 SCALAR_IMAGE_SIZE = 8  # the scalar engine's default picture size, unless --image-size is given
@@ -119,7 +120,11 @@ def train_vectorized(
         while done < iterations:
             # Each run starts at a multiple of 100, so its costs[0] is the cost at iteration `done`.
             steps = min(100, iterations - done)
-            params, _grads, costs = vectorized.optimize(w, b, X_train, Y_train, steps, learning_rate)
+            try:
+                params, _grads, costs = vectorized.optimize(w, b, X_train, Y_train, steps, learning_rate)
+            except vectorized.DivergedError as exc:
+                exc.iteration += done  # counted from the start of training, not of this run
+                raise
             w, b = params["w"], params["b"]
             if not quiet:
                 _say_cost(done, costs[0])
@@ -156,6 +161,15 @@ def train_scalar(
             X_train, Y_train, num_iterations=iterations, learning_rate=learning_rate, callback=callback, engine=engine
         )
     return model.predict
+
+
+def _without_library_words(exc: ArithmeticError) -> str:
+    """What overflowed, without the library's own argument names (the user gave --learning-rate, not w)."""
+    what = {"z": "z = wᵀx + b overflowed", "J": "the cost overflowed", "dw": "the gradient dw overflowed"}
+    iteration = getattr(exc, "iteration", None)
+    where = f" at iteration {iteration}" if iteration is not None else ""
+    default = "the weights overflowed" if isinstance(exc, DivergenceError) else "a number overflowed"
+    return what.get(getattr(exc, "what", ""), default) + where
 
 
 def train_tape(
@@ -201,7 +215,15 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     trainer = {"vectorized": train_vectorized, "scalar": train_scalar, "tape": train_tape}[args.engine]
-    predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet)
+    try:
+        predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet)
+    except (
+        OverflowError
+    ) as exc:  # DivergenceError, vectorized.NonFiniteError, the engines' overflow: in this command's words
+        raise CommandError(
+            f"--learning-rate {args.learning_rate:g} is too large for this data: gradient descent left the "
+            f"finite numbers ({_without_library_words(exc)}); try a smaller --learning-rate (default 0.005)"
+        ) from None
     seconds = time.perf_counter() - start
     print(f"train accuracy: {accuracy(predict(X_train), train_y):.1f} %")
     print(f"test accuracy: {accuracy(predict(X_test), test_y):.1f} %")

@@ -87,13 +87,13 @@
       if (n.kind !== "op") { continue; }
       var xs = n.parents.map(function (p) { return vals[p]; });
       vals[i] = OPS[n.op].forward(xs, n.k);
-      if (!isFinite(vals[i])) { return n.name + " = " + fill(n.template, n.parents.map(function (p) { return nodes[p].name; }), n.k) + " is not a finite number"; }
+      if (!isFinite(vals[i])) { return n.name + " = " + fill(n.template, n.parents.map(function (p) { return nodes[p].term; }), n.k) + " is not a finite number"; }
     }
     return null;
   }
 
   function buildSteps(vals) {
-    var R = nodes[ROOT].name, out = [], i, j;
+    var R = nodes[ROOT].term, out = [], i, j;
     var shown = [];
     nodes.forEach(function (n, i) { if (n.kind === "leaf") { shown.push(n.name + " = " + fmt(vals[i])); } });
     out.push({kind: "start", text: "Start: the leaves are " + (shown.join(", ") || "none") +
@@ -101,7 +101,7 @@
     for (i = 0; i < nodes.length; i++) {
       var n = nodes[i];
       if (n.kind !== "op") { continue; }
-      var symbolic = fill(n.template, n.parents.map(function (p) { return nodes[p].name; }), n.k);
+      var symbolic = fill(n.template, n.parents.map(function (p) { return nodes[p].term; }), n.k);
       var numeric = fill(n.template, n.parents.map(function (p) { return fmt(vals[p]); }), n.k);
       out.push({kind: "forward", node: i, op: i, field: "data", value: vals[i],
         text: n.name + " = " + symbolic + " = " + numeric + " = " + fmt(vals[i])});
@@ -127,7 +127,7 @@
         var old = grads[p];
         grads[p] = old + contribution;
         seen[p] += 1;
-        var pn = nodes[p].name, o = node.name;
+        var pn = nodes[p].term, o = node.term;
         var more = uses[p] > 1 ? " (contribution " + seen[p] + " of " + uses[p] + ": " + pn + " is used " + uses[p] + " times)" : "";
         out.push({kind: "backward", node: p, op: i, edge: "e" + i + "_" + j, field: "grad", value: grads[p],
           text: "∂" + R + "/∂" + pn + " += ∂" + R + "/∂" + o + " · ∂" + o + "/∂" + pn + " = " +
