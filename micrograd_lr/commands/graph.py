@@ -20,7 +20,7 @@ FORMATS = (*viz.FORMATS, "html")
 """What ``-o`` writes, chosen by the file's extension: the picture (svg, png, pdf), its DOT text, or the
 step-through page (html)."""
 _SUFFIXES = {**{f: f for f in FORMATS}, "gv": "dot", "htm": "html"}
-_OPTIONS_WITH_VALUE = {"-o", "--output", "--format", "--max-nodes", "--html"}
+_OPTIONS_WITH_VALUE = {"-o", "--output", "--format", "--max-nodes", "--html", "--timeout", "--title", "--params"}
 _NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
 
 
@@ -62,6 +62,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-grad", action="store_true", help="a forward-only picture: values without gradients")
     p.add_argument("--max-nodes", type=int, default=viz.DEFAULT_MAX_NODES, help="refuse larger graphs")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=viz.LAYOUT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop Graphviz's layout after this long (default: {viz.LAYOUT_TIMEOUT:g})",
+    )
     p.add_argument("--title", default=None, help="the caption above the picture (default: the expression)")
     p.add_argument(
         "--no-legend", action="store_true", help="leave out the key to the colours, the #n and the red numbers"
@@ -178,10 +185,27 @@ def _format_and_path(output: str | None, fmt: str | None) -> tuple[str, Path | N
     return fmt, path
 
 
-def _dot_failed(exc: subprocess.CalledProcessError) -> CommandError:
-    err = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
-    detail = " ".join(err.split())[:300] or "no message"
-    return CommandError(f"Graphviz's dot failed (exit status {exc.returncode}): {detail}")
+def _tool_failed(exc: Exception) -> CommandError:
+    """A clear one-line error for Graphviz missing, failing or running out of time."""
+    if isinstance(exc, viz.GraphvizNotFoundError):
+        return CommandError(f"{exc} (or write the DOT text with --format dot)")
+    if isinstance(exc, viz.LayoutTimeoutError):
+        return CommandError(f"{exc} (--timeout SECONDS)")
+    if isinstance(exc, subprocess.CalledProcessError):
+        err = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
+        detail = " ".join(err.split())[:300] or "nothing on stderr"
+        return CommandError(f"Graphviz's dot failed (exit status {exc.returncode}): {detail}")
+    raise exc
+
+
+def _page(root: Value, title: str, max_nodes: int) -> bytes:
+    """The step-through page (its picture is laid out by Graphviz too)."""
+    from .. import stepper
+
+    try:
+        return stepper.stepper(root, title=title, max_nodes=max_nodes).html().encode("utf-8")
+    except (viz.GraphvizNotFoundError, viz.LayoutTimeoutError, subprocess.CalledProcessError) as exc:
+        raise _tool_failed(exc) from None
 
 
 def _write_picture(
@@ -189,34 +213,30 @@ def _write_picture(
 ) -> None:
     """The picture (or page) in ``fmt``, written to ``path`` or, for None, to standard output."""
     if fmt == "html":
-        from .. import stepper
-
-        data = stepper.stepper(root, title=title, max_nodes=args.max_nodes).html().encode("utf-8")
-        if path is not None:
-            _write(path, data)
-            return
-    show = not args.no_grad
-    options = {
-        "show_grad": show,
-        "edge_derivatives": show,
-        "number_backward": show,
-        "max_nodes": args.max_nodes,
-        "title": title if args.title is None else args.title,
-        "legend": not args.no_legend,
-        "params": params,
-    }
-    try:
-        if fmt != "html":
+        data = _page(root, title, args.max_nodes)
+    else:
+        show = not args.no_grad
+        options: dict[str, object] = {
+            "show_grad": show,
+            "edge_derivatives": show,
+            "number_backward": show,
+            "max_nodes": args.max_nodes,
+            "title": title if args.title is None else args.title,
+            "legend": not args.no_legend,
+            "params": params,
+        }
+        try:
             if path is not None:
-                viz.save(root, path, format=fmt, **options)
+                viz.save(root, path, format=fmt, timeout=args.timeout, **options)
                 return
-            data = viz.render(root, fmt, **options)
-    except OSError as exc:
-        raise CommandError(f"cannot write {path}: {exc}") from exc
-    except viz.GraphvizNotFoundError as exc:
-        raise CommandError(f"{exc} (or write the DOT text with --format dot)") from None
-    except subprocess.CalledProcessError as exc:
-        raise _dot_failed(exc) from None
+            data = viz.render(root, fmt, timeout=args.timeout, **options)
+        except (viz.GraphvizNotFoundError, viz.LayoutTimeoutError, subprocess.CalledProcessError) as exc:
+            raise _tool_failed(exc) from None
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc}") from exc
+    if path is not None:
+        _write(path, data)
+        return
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
@@ -233,6 +253,8 @@ def _write(path: Path, data: bytes) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.max_nodes < 1:
         raise CommandError(f"--max-nodes must be at least 1, got {args.max_nodes}")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise CommandError(f"--timeout must be a positive number of seconds, got {args.timeout}")
     expression, pairs = _expression(args)
     values = parse_assignments(pairs)
     fmt, path = _format_and_path(args.output, args.format)
@@ -262,11 +284,8 @@ def run(args: argparse.Namespace) -> int:
         if args.steps:
             print(stepper.trace(root, max_nodes=args.max_nodes), end="", file=report)
         if args.html is not None:
-            page = stepper.stepper(root, title=title, max_nodes=args.max_nodes)
-            try:
-                print(f"wrote {page.save(args.html)}", file=report)
-            except OSError as exc:
-                raise CommandError(f"cannot write {args.html}: {exc}") from exc
+            _write(args.html, _page(root, title, args.max_nodes))
+            print(f"wrote {args.html}", file=report)
         if args.output is None and args.format is None:  # asked for the steps only: no picture
             return 0
     _write_picture(root, fmt, path, args, title, params)
