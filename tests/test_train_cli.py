@@ -196,7 +196,9 @@ def test_messages_name_the_option_typed(capsys: pytest.CaptureFixture[str], args
     assert message in err and "Traceback" not in err
 
 
-def test_a_long_scalar_run_says_so_up_front(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_long_scalar_run_says_so_up_front(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from micrograd_lr.commands import train
 
     seen: list[str] = []
