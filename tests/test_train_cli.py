@@ -212,6 +212,10 @@ def test_a_long_scalar_run_says_so_up_front(
         run_train("--engine", "scalar", "--image-size", "64")
     assert "may take roughly" in seen[0] and "minutes" in seen[0]
     assert "--engine tape" in seen[0] and "--engine vectorized" in seen[0]
+    monkeypatch.setattr(train, "train_vectorized", stop)
+    with pytest.raises(KeyboardInterrupt):
+        run_train("--max-samples", "10")  # a quick run says nothing of the sort
+    assert "may take" not in seen[1]
 
 
 def test_plot_saves_the_cost_curve_and_show_errors_the_wrong_pictures(
