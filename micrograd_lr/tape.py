@@ -17,22 +17,31 @@ once (the vectorization of the text): the output is an array of B, and the
 gradients are summed over the batch (``reduce="sum"``), averaged (``"mean"``)
 or kept per sample (``None``).
 
-Two ways to replay, chosen by the input:
+Before grouped replays, sums absorb their private terms: a running sum
+acc = acc + wᵢxᵢ, a neuron's dot(w, x) + b or a chain v = v + c becomes one
+``dot`` node over pairs (wᵢ, xᵢ), so a million-deep chain of additions is one
+array call.  ``Tape(root, wrt=[...])`` asks for the gradients of some leaves
+only: the backward sweep skips whatever leads to none of them (the data x of a
+sample costs nothing backward).
 
-* one sample of a narrow graph (a long chain, a running sum: few nodes per
-  level): straight-line Python generated from the tape, one statement per
-  stored node forward and one per input backward, compiled once on first use
-  and kept.  A sum's terms used nowhere else are written inside it, so a
-  neuron's running sum w₁x₁ + w₂x₂ + … is one statement.  Only node indices
-  and the tape's own rules for the operations of ``ops.TABLE`` enter the
-  generated source; leaf values and constants live in lists it indexes.
+How a replay runs, chosen by the input:
+
+* one sample of a narrow graph (few nodes per group even after fusing, like
+  a long chain of tanh): straight-line Python generated from the tape, one
+  statement per stored node forward and one per input backward, compiled once
+  on first use and kept.  A sum's terms used nowhere else are written inside
+  it.  Only node indices and the tape's own rules for the operations of
+  ``ops.TABLE`` enter the generated source; leaf values and constants live in
+  lists it indexes.  Python's compiler takes about a microsecond per character
+  of source, so from ``LOOP`` nodes on the sweep runs node by node instead.
 * a batch, or one sample of a wide graph (``Tape.wide``: ``WIDE`` nodes or
   more per group on average, like the layers of a network): nodes are grouped
   by (level, operation), level = 1 + the highest level of the node's inputs,
   and each group is one call of the row's array form (``Op.array_forward``,
-  ``Op.array_local``) over (nodes × samples).  No compiling: Python's compiler
-  takes about a microsecond per character of generated source, seconds for a
-  graph of 10⁵ nodes, where the grouped replay starts at once.
+  ``Op.array_local``) over (nodes × samples).  A ``dot`` group whose one factor
+  is leaves with one value for the whole batch (the parameters) is a matrix
+  product: U.T @ X forward, X @ tᵀ (summed over the batch inside the product)
+  and U @ t backward, as the vectorized path computes a layer.
 
 Errors are the engine's: a value or gradient that is not finite raises, naming
 the operation and node, as ``Value`` and ``Value.backward`` do (the replay that
@@ -46,6 +55,7 @@ import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, NamedTuple, Union
 
 import numpy as np
@@ -58,6 +68,8 @@ Number = Union[int, float]
 Key = Union[Value, str]
 REDUCTIONS = ("sum", "mean", None)
 WIDE = 8  # nodes per group on average from which one sample replays by array calls, not generated code
+LOOP = 250_000  # nodes from which a narrow graph's one sample runs node by node rather than compiling code
+MAX_RUNS = 8  # a shared matrix factor in up to this many runs of consecutive rows is read as views, not copied
 CHUNK = 4000  # nodes per generated function: compiling many small functions is faster than one huge one
 
 _CODES: dict[str, int] = {name: i for i, name in enumerate(ops.TABLE)}
@@ -69,18 +81,6 @@ class Replay(NamedTuple):
 
     output: Any
     grads: dict[Value, Any]
-
-
-@dataclass
-class Group:
-    """Nodes ``start:stop`` of a tape: one operation at one level, replayed by one array call."""
-
-    op: Op
-    start: int
-    stop: int
-    parents: np.ndarray  # (arity, nodes): the index of each input of each node
-    constant: Any  # None, an (nodes, 1) array, or for dot an (arity, nodes, 1) array
-    scatter: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # how to add into repeated inputs
 
 
 # ----------------------------------------------------------------------------- code templates
@@ -203,37 +203,214 @@ def _compile(body: list[str], args: str) -> Callable[..., None]:
     return fn
 
 
+# ----------------------------------------------------------------------------- replaying by groups
+# A batch (and one sample of a wide graph) is replayed on a smaller graph than the traced one: every
+# sum whose terms are used nowhere else absorbs them.  A tree of additions (a running sum
+# acc = acc + wᵢxᵢ, a neuron's dot(w, x) + b, a chain v = v + c) becomes one ``dot`` node over pairs
+# (wᵢ, xᵢ): a product used only by the sum gives its two factors, any other term t gives (t, 1),
+# with 1 a hidden leaf.  The gradients are the same products t·xᵢ, t·wᵢ the engine computes; the
+# value is the same sum, added in another order (NumPy's pairwise summation).
+
+_TERMS = ("add", "sum")  # operations whose inputs are the terms of one sum
+DOT = ops.TABLE["dot"]
+
+
+def _spread(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """How to add a stack of terms into rows ``targets`` that repeat: sort, sum runs, add once."""
+    if len(np.unique(targets)) == len(targets):
+        return None
+    perm = np.argsort(targets, kind="stable")
+    ordered = targets[perm]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return perm, starts, ordered[starts]
+
+
+def _add_into(G: np.ndarray, terms: np.ndarray, targets: np.ndarray, spread: Any) -> None:
+    if spread is None:
+        G[targets] += terms
+    else:
+        perm, starts, rows = spread
+        G[rows] += np.add.reduceat(terms[perm], starts, axis=0)
+
+
+@dataclass
+class Group:
+    """Nodes ``start:stop`` of the replayed graph: one operation at one level, replayed by one array call."""
+
+    op: Op
+    start: int
+    stop: int
+    parents: np.ndarray  # (arity, nodes): the index of each input of each node
+    constant: Any  # None, an (nodes, 1) array, or for dot an (arity, nodes, 1) array
+    active: bool  # some node of the group leads to a leaf whose gradient is asked for
+    keep: np.ndarray | None  # positions in parents.ravel() whose input needs a gradient (None: all)
+    targets: np.ndarray  # parents.ravel()[keep]: the rows the backward step adds into
+    spread: Any  # _spread(targets)
+
+
+@dataclass
+class _Matrix:
+    """A dot group read as one matrix product: out[g] = Σᵢ U[i, g]·X[i, g], U leaves that are the
+    same for every sample (parameters), X anything.  When every node reads the same X (a layer of
+    neurons), it is U.T @ X; its backward is X @ tᵀ for U (summed over the batch in the product)
+    and U @ t for X."""
+
+    u: np.ndarray  # (n, nodes): leaf indices of the uniform factor
+    u_runs: Any  # when U.T.ravel() is a few runs of consecutive leaves: [(positions, leaves)] as slices
+    x: np.ndarray  # (n, nodes): row indices of the other factor
+    rows: Any  # when every node reads the same rows of X: [(positions, rows)], runs of consecutive rows as slices
+    u_grad: bool
+    u_unique: bool
+    x_keep: np.ndarray | None  # positions of x (rows, or x.ravel()) whose input needs a gradient
+    x_targets: np.ndarray
+    x_spread: Any
+
+
+@dataclass
+class _Plan:
+    steps: list[tuple[Group, _Matrix | None]]
+    fill: np.ndarray  # uniform leaves whose row of V is read: copied there from u before each replay
+    g_rows: np.ndarray  # leaves asked for whose row of G receives terms
+
+
+class _Runner:
+    """Buffers and plan of a grouped replay over B samples; ``u`` holds the leaves that are the same
+    for every sample, rows of ``V`` the ones given per sample (``batched``)."""
+
+    def __init__(self, tape: Tape, batched: frozenset[int], batch: int, reduced: bool) -> None:
+        self.tape, self.batched, self.batch, self.reduced = tape, batched, batch, reduced
+        self.plan = tape._plan(batched, reduced)
+        self.V = np.zeros((tape._nf, batch))
+        self.G = np.zeros((tape._nf, batch))
+        self.u = np.append(tape._traced, 1.0)  # the hidden leaf 1 of the fused sums last
+        self.gu = np.zeros(len(self.u))
+
+    def run(self) -> tuple[np.ndarray, np.ndarray]:
+        """Outputs (B,) and the gradient of every leaf: summed over the batch (L,) when ``reduced``,
+        else per sample (L, B); zeros for leaves not asked for."""
+        tape, plan, V, G, u, gu = self.tape, self.plan, self.V, self.G, self.u, self.gu
+        n1, root = tape._n1, tape._froot
+        V[plan.fill] = u[plan.fill, None]
+        with np.errstate(all="ignore"):
+            for grp, m in plan.steps:
+                if m is None:
+                    V[grp.start : grp.stop] = grp.op.array_forward(V[grp.parents], grp.constant)
+                elif m.rows is not None:
+                    U = self._u(m)
+                    out = sum(U[at].T @ V[rows] for at, rows in m.rows)
+                    V[grp.start : grp.stop] = out
+                else:
+                    V[grp.start : grp.stop] = np.einsum("ig,igb->gb", u[m.u], V[m.x])
+            G[n1:] = 0.0
+            G[plan.g_rows] = 0.0
+            gu[:] = 0.0
+            G[root] = 1.0
+            for grp, m in reversed(plan.steps):
+                if not grp.active:
+                    continue
+                if m is None:
+                    self._generic(grp)
+                else:
+                    self._matrix(grp, m)
+        out = V[root].copy()
+        fine = np.isfinite(V[n1:]).all() and np.isfinite(G[n1:]).all() and np.isfinite(G[plan.g_rows]).all()
+        if not (fine and np.isfinite(gu).all() and np.isfinite(out).all()):
+            self._fail()
+        n_leaves = n1 - 1
+        if not self.reduced:
+            return out, G[:n_leaves].copy()
+        grads = gu[:n_leaves].copy()
+        grads[plan.g_rows] += G[plan.g_rows].sum(axis=1)
+        return out, grads
+
+    def _generic(self, grp: Group) -> None:
+        V, G = self.V, self.G
+        t = G[grp.start : grp.stop]
+        xs = V[grp.parents]
+        local = grp.op.array_local(xs, V[grp.start : grp.stop], grp.constant)
+        if isinstance(local, np.ndarray):
+            terms = t * local
+        else:
+            terms = np.empty(xs.shape)
+            for j, d in enumerate(local):
+                terms[j] = t * d
+        terms = terms.reshape(-1, self.batch)
+        _add_into(G, terms if grp.keep is None else terms[grp.keep], grp.targets, grp.spread)
+
+    def _u(self, m: _Matrix) -> np.ndarray:
+        """The uniform factor's values (n, nodes), read as slices of u when its leaves run consecutively."""
+        if m.u_runs is None:
+            return self.u[m.u]
+        u = self.u
+        flat = u[m.u_runs[0][1]] if len(m.u_runs) == 1 else np.concatenate([u[leaves] for _, leaves in m.u_runs])
+        return flat.reshape(m.u.shape[1], m.u.shape[0]).T
+
+    def _matrix(self, grp: Group, m: _Matrix) -> None:
+        V, G = self.V, self.G
+        t = G[grp.start : grp.stop]
+        U = self._u(m)
+        if m.u_grad:  # summed over the batch inside the product
+            if m.rows is not None:
+                dU = np.empty(U.shape)
+                for at, rows in m.rows:
+                    dU[at] = V[rows] @ t.T
+            else:
+                dU = np.einsum("igb,gb->ig", V[m.x], t)
+            if m.u_runs is not None:
+                flat = dU.T.ravel()
+                for at, leaves in m.u_runs:
+                    self.gu[leaves] += flat[at]
+            elif m.u_unique:
+                self.gu[m.u] += dU
+            else:
+                np.add.at(self.gu, m.u, dU)
+        if m.x_keep is not None:
+            dX = U @ t if m.rows is not None else (U[:, :, None] * t[None]).reshape(-1, self.batch)
+            _add_into(G, dX[m.x_keep], m.x_targets, m.x_spread)
+
+    def _fail(self) -> None:
+        """A value or gradient left the finite numbers: replay the first such sample node by node with
+        the engine's checks, which raise the engine's error naming the node."""
+        tape, V, G = self.tape, self.V, self.G
+        n1 = tape._n1
+        with np.errstate(invalid="ignore"):
+            bad = ~(np.isfinite(V[n1:]).all(axis=0) & np.isfinite(G[n1:]).all(axis=0))
+            bad |= ~np.isfinite(G[self.plan.g_rows]).all(axis=0)
+        sample = int(np.flatnonzero(bad)[0]) if bad.any() else 0
+        values = self.u[: n1 - 1].copy()
+        rows = sorted(self.batched)
+        values[rows] = V[rows, sample]
+        tape._checked(values.tolist())  # raises the engine's error
+        raise FloatingPointError(  # the grouped replay's rounding differs from the engine's: say where
+            f"replay: a value or gradient of sample {sample} is not finite in the grouped replay"
+        )
+
+
 # ----------------------------------------------------------------------------- the tape
 
 
 class Tape:
     """A ``Value`` graph traced once into flat arrays, to be replayed with new leaf values.
 
-    ``leaves``: the graph's leaves in traced order (what ``run`` gives gradients for);
-    ``size``: the number of nodes; ``levels``: the length of the longest path from a leaf;
-    ``groups``: the (level, operation) groups a batch replay makes one array call each.
+    ``wrt``: the leaves whose gradients a replay computes and returns (default: every leaf); the
+    backward sweep skips every node that leads to none of them, so data leaves (the x of a sample)
+    cost nothing backward.  ``watch``: nodes whose values a grouped replay keeps (see ``fit_mlp``).
+
+    ``leaves``: the graph's leaves in traced order; ``size``: the number of nodes; ``levels``: the
+    length of the longest path from a leaf; ``groups``: the (level, operation) groups of the fused
+    graph a grouped replay makes one array call each.
     """
 
-    def __init__(self, root: Value) -> None:
+    def __init__(self, root: Value, wrt: Iterable[Value] | None = None, *, watch: Iterable[Value] = ()) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"root must be a Value, got {type(root).__name__}: {root!r:.80}")
         order = topological_order(root)
         leaves = [node for node in order if node.op is None]
         steps = [node for node in order if node.op is not None]
-        level: dict[Value, int] = dict.fromkeys(leaves, 0)
-        for node in steps:
-            level[node] = 1 + max(level[p] for p in node.parents)
-
-        def key(node: Value) -> tuple[int, str, int, bool]:
-            assert node.op is not None
-            return (level[node], node.op.name, len(node.parents), node.constant is not None)
-
-        # Leaves first, then the nodes operations made, grouped by (level, operation, arity, constant?).
-        placed = leaves + sorted(steps, key=key)
+        placed = leaves + steps  # leaves first, then the nodes operations made, in the engine's order
         index = {node: i for i, node in enumerate(placed)}
         self.leaves: list[Value] = leaves
         self.size = len(placed)
-        self.levels = max(level.values())
         self.root = index[root]
         self._leaf_index = {leaf: i for i, leaf in enumerate(leaves)}
         self._labels: dict[str, list[int]] = {}
@@ -241,51 +418,226 @@ class Tape:
             if leaf.label:
                 self._labels.setdefault(leaf.label, []).append(i)
         self._traced = np.array([leaf.data for leaf in leaves], dtype=np.float64)
-        # Per node, in the order the engine ran (its topological order): operation, inputs, constant.
-        self._order = [index[node] for node in steps]
+        self._order = list(range(len(leaves), len(placed)))
         self._op: list[Op | None] = [node.op for node in placed]
         self._ins: list[tuple[int, ...]] = [tuple(index[p] for p in node.parents) for node in placed]
         self._k: list[Any] = [node.constant if node.op is not None else None for node in placed]
         self._label: list[str] = [node.label for node in placed]
-        self.groups: list[Group] = []
-        start = len(leaves)
-        for stop in range(len(leaves) + 1, len(placed) + 1):
-            if stop == len(placed) or key(placed[stop]) != key(placed[start]):
-                self.groups.append(self._group(start, stop))
-                start = stop
+        level = [0] * self.size
+        for i in self._order:
+            level[i] = 1 + max(level[p] for p in self._ins[i])
+        self.levels = max(level)
+        if wrt is None:
+            self.wrt = list(leaves)
+        else:
+            self.wrt = list(wrt)
+            for leaf in self.wrt:
+                if not isinstance(leaf, Value) or leaf not in self._leaf_index:
+                    raise ValueError(f"wrt: {leaf!r:.80} is not a leaf of this tape's graph")
+        self._wanted = np.array(sorted({self._leaf_index[leaf] for leaf in self.wrt}), dtype=np.intp)
+        self._wrt = [leaves[i] for i in self._wanted.tolist()]
+        kept = set()
+        for node in watch:
+            if node not in index:
+                raise ValueError(f"watch: {node!r:.80} is not a node of this tape's graph")
+            kept.add(index[node])
+        self._fuse(kept)
+        self._watch = {node: self._frow[index[node]] for node in watch}
         self._sweeps: tuple[list[Callable[..., None]], list[Callable[..., None]]] | None = None
+        self._plans: dict[tuple[frozenset[int], bool], _Plan] = {}
+        self._runners: dict[tuple[frozenset[int], int, bool], _Runner] = {}
         self.wide = len(self._order) >= WIDE * len(self.groups)
         """True when one sample replays by array calls per group (many nodes per group), False by generated code."""
 
     def __repr__(self) -> str:
         return f"Tape({self.size} nodes, {len(self.leaves)} leaves, {self.levels} levels, {len(self.groups)} groups)"
 
-    def _group(self, start: int, stop: int) -> Group:
-        op = self._op[start]
-        assert op is not None
-        parents = np.array([self._ins[i] for i in range(start, stop)], dtype=np.intp).T.copy()
+    # ------------------------------------------------------------------ the fused graph of grouped replays
+
+    def _fuse(self, kept: set[int]) -> None:
+        """Build the graph grouped replays run: sums absorb their private terms (see above), nodes are
+        numbered leaves first (then the hidden 1), then grouped by (level, operation, arity, constant?)."""
+        n_leaves, ops_, ins, ks = len(self.leaves), self._op, self._ins, self._k
+        one = self.size  # the hidden leaf 1, in the traced numbering
+        uses = [0] * self.size
+        user = [-1] * self.size
+        for i in self._order:
+            for p in ins[i]:
+                uses[p] += 1
+                user[p] = i
+
+        def linear(i: int) -> bool:
+            op = ops_[i]
+            return op is not None and (op.name in ("add", "mul", "sum") or (op.name == "dot" and ks[i] is None))
+
+        absorbed = [False] * self.size
+        for i in self._order:
+            u = user[i]
+            absorbed[i] = (
+                uses[i] == 1 and i != self.root and i not in kept and linear(i) and ops_[u].name in _TERMS  # type: ignore[union-attr]
+            )
+        nodes: list[tuple[int, Op, tuple[int, ...], Any]] = []  # (traced index, operation, inputs, constant)
+        for i in self._order:
+            if absorbed[i]:
+                continue
+            op = ops_[i]
+            assert op is not None
+            if op.name in _TERMS and any(absorbed[p] for p in ins[i]):
+                a: list[int] = []
+                b: list[int] = []
+                stack = list(reversed(ins[i]))
+                while stack:
+                    t = stack.pop()
+                    name = ops_[t].name if absorbed[t] else ""  # type: ignore[union-attr]
+                    if name in _TERMS:
+                        stack.extend(reversed(ins[t]))
+                    elif name == "mul" or name == "dot":
+                        half = len(ins[t]) // 2
+                        pairs = [ins[t]] if name == "mul" else list(zip(ins[t][:half], ins[t][half:]))
+                        for x, y in pairs:  # a leaf first: the uniform factor of a matrix product
+                            if y < n_leaves <= x:
+                                x, y = y, x
+                            a.append(x)
+                            b.append(y)
+                    elif t < n_leaves:
+                        a.append(t)
+                        b.append(one)
+                    else:
+                        a.append(one)
+                        b.append(t)
+                nodes.append((i, DOT, tuple(a + b), None))
+            else:
+                nodes.append((i, op, ins[i], ks[i]))
+        level = {i: 0 for i in range(n_leaves)}
+        level[one] = 0
+        for i, _, xs, _ in nodes:
+            level[i] = 1 + max(level[p] for p in xs)
+
+        def key(node: tuple[int, Op, tuple[int, ...], Any]) -> tuple[int, str, int, bool]:
+            return (level[node[0]], node[1].name, len(node[2]), node[3] is not None)
+
+        nodes.sort(key=key)
+        n1 = n_leaves + 1
+        frow = {i: i for i in range(n_leaves)}
+        frow[one] = n_leaves
+        for r, node in enumerate(nodes, start=n1):
+            frow[node[0]] = r
+        self._frow = frow
+        self._n1 = n1
+        self._nf = n1 + len(nodes)
+        self._froot = frow[self.root]
+        self.fused_levels = max(level.values())
+        need = np.zeros(self._nf, dtype=bool)
+        need[self._wanted] = True
+        fins = [np.array([frow[p] for p in xs], dtype=np.intp) for _, _, xs, _ in nodes]
+        for r, rows in enumerate(fins, start=n1):
+            need[r] = need[rows].any()
+        self._need = need
+        self.groups: list[Group] = []
+        start = 0
+        for stop in range(1, len(nodes) + 1):
+            if stop == len(nodes) or key(nodes[stop]) != key(nodes[start]):
+                self.groups.append(self._group(nodes[start:stop], fins[start:stop], n1 + start))
+                start = stop
+
+    def _group(self, nodes: list[tuple[int, Op, tuple[int, ...], Any]], fins: list[np.ndarray], start: int) -> Group:
+        op = nodes[0][1]
+        parents = np.array(fins, dtype=np.intp).T.copy()
         constant: Any = None
-        if self._k[start] is not None:
-            ks = np.array([self._k[i] for i in range(start, stop)], dtype=np.float64)
+        if nodes[0][3] is not None:
+            ks = np.array([k for _, _, _, k in nodes], dtype=np.float64)
             constant = ks.T[..., None].copy() if ks.ndim == 2 else ks[:, None]
         flat = parents.ravel()
-        scatter = None
-        if len(np.unique(flat)) != len(flat):  # an input used twice: sum its terms before adding
-            perm = np.argsort(flat, kind="stable")
-            ordered = flat[perm]
-            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-            scatter = (perm, starts, ordered[starts])
-        return Group(op, start, stop, parents, constant, scatter)
+        wanted = self._need[flat]
+        keep = None if wanted.all() else np.flatnonzero(wanted)
+        targets = flat if keep is None else flat[keep]
+        active = bool(self._need[start : start + len(nodes)].any()) and len(targets) > 0
+        return Group(op, start, start + len(nodes), parents, constant, active, keep, targets, _spread(targets))
+
+    def _plan(self, batched: frozenset[int], reduced: bool) -> _Plan:
+        """How a grouped replay runs when the leaves ``batched`` hold one value per sample and the rest
+        one value for all (cached): which dot groups are matrix products, which rows to fill."""
+        plan = self._plans.get((batched, reduced))
+        if plan is not None:
+            return plan
+        n1, need = self._n1, self._need
+        uniform = np.ones(n1, dtype=bool)
+        uniform[list(batched)] = False
+        read = np.zeros(self._nf, dtype=bool)
+        written = np.zeros(self._nf, dtype=bool)
+        steps: list[tuple[Group, _Matrix | None]] = []
+        for grp in self.groups:
+            m = None
+            if reduced and grp.op is DOT and grp.constant is None:
+                half = len(grp.parents) // 2
+                one, other = grp.parents[:half], grp.parents[half:]
+                for U, X in ((one, other), (other, one)):
+                    if (U < n1).all() and uniform[U].all():
+                        m = self._matrix(U, X)
+                        break
+            steps.append((grp, m))
+            if m is None:
+                read[grp.parents.ravel()] = True
+                written[grp.targets] = grp.active
+            else:
+                read[m.x.ravel()] = True
+                if grp.active:
+                    written[m.x_targets] = True
+        root = self._froot
+        read[root] = True
+        written[root] = True
+        leaves = np.arange(n1)
+        fill = leaves[read[:n1] & uniform]
+        g_rows = leaves[:-1][written[: n1 - 1] & need[: n1 - 1]]
+        plan = _Plan(steps, fill, g_rows)
+        self._plans[(batched, reduced)] = plan
+        return plan
+
+    def _matrix(self, U: np.ndarray, X: np.ndarray) -> _Matrix:
+        need = self._need
+        rows: Any = None
+        if (X == X[:, :1]).all():
+            flat = X[:, 0]
+            cuts = [0, *(np.flatnonzero(np.diff(flat) != 1) + 1).tolist(), len(flat)]
+            if len(cuts) <= 2 + MAX_RUNS:  # a few runs of consecutive rows: read them as views, no copy
+                rows = [(slice(a, b), slice(int(flat[a]), int(flat[a]) + b - a)) for a, b in pairwise(cuts)]
+            else:
+                rows = [(slice(0, len(flat)), flat)]
+        else:
+            flat = X.ravel()
+        wanted = need[flat]
+        keep = np.flatnonzero(wanted) if wanted.any() else None
+        targets = flat[keep] if keep is not None else flat[:0]
+        order = U.T.ravel()  # node by node
+        cuts = [0, *(np.flatnonzero(np.diff(order) != 1) + 1).tolist(), len(order)]
+        u_runs = None
+        if len(cuts) <= 2 + MAX_RUNS:
+            u_runs = [(slice(a, b), slice(int(order[a]), int(order[a]) + b - a)) for a, b in pairwise(cuts)]
+        unique = len(np.unique(U)) == U.size
+        return _Matrix(U, u_runs, X, rows, bool(need[U].any()), unique, keep, targets, _spread(targets))
+
+    def _runner(self, batched: frozenset[int], batch: int, reduced: bool) -> _Runner:
+        key = (batched, batch, reduced)
+        runner = self._runners.get(key)
+        if runner is None:
+            if len(self._runners) >= 4:
+                self._runners.pop(next(iter(self._runners)))
+            runner = self._runners[key] = _Runner(self, batched, batch, reduced)
+        return runner
 
     @property
     def nbytes(self) -> int:
-        """Bytes of the tape's arrays for a batch replay (the generated code of one sample not counted)."""
+        """Bytes of the tape's arrays for a grouped replay (the generated code of one sample not counted)."""
         total = self._traced.nbytes
         for g in self.groups:
-            total += g.parents.nbytes + (0 if g.constant is None else g.constant.nbytes)
-            if g.scatter is not None:
-                total += sum(a.nbytes for a in g.scatter)
+            total += g.parents.nbytes + (0 if g.constant is None else g.constant.nbytes) + g.targets.nbytes
+            if g.spread is not None:
+                total += sum(a.nbytes for a in g.spread)
         return total
+
+    def value_rows(self, runner: _Runner, node: Value) -> np.ndarray:
+        """The values a grouped replay gave a watched node (one per sample)."""
+        return runner.V[self._watch[node]]
 
     # ------------------------------------------------------------------ one sample: generated code
 
@@ -371,40 +723,12 @@ class Tape:
     # ------------------------------------------------------------------ a batch: grouped array calls
 
     def sweep_batch(self, leaf_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """B samples at once: ``leaf_values`` is (leaves, B); returns the outputs (B,) and per-sample
-        leaf gradients (leaves, B)."""
+        """B samples at once, every leaf given per sample: ``leaf_values`` is (leaves, B); returns the
+        outputs (B,) and per-sample leaf gradients (leaves, B) (zeros for leaves not in ``wrt``)."""
         n_leaves, batch = leaf_values.shape
-        V = np.empty((self.size, batch))
-        V[:n_leaves] = leaf_values
-        G = np.zeros((self.size, batch))
-        with np.errstate(all="ignore"):
-            for grp in self.groups:
-                V[grp.start : grp.stop] = grp.op.array_forward(V[grp.parents], grp.constant)
-            G[self.root] = 1.0
-            for grp in reversed(self.groups):
-                t = G[grp.start : grp.stop]
-                xs = V[grp.parents]
-                local = grp.op.array_local(xs, V[grp.start : grp.stop], grp.constant)
-                if isinstance(local, np.ndarray):
-                    terms = t * local
-                else:
-                    terms = np.empty(xs.shape)
-                    for j, d in enumerate(local):
-                        terms[j] = t * d
-                terms = terms.reshape(-1, batch)
-                if grp.scatter is None:
-                    G[grp.parents.ravel()] += terms
-                else:
-                    perm, starts, targets = grp.scatter
-                    G[targets] += np.add.reduceat(terms[perm], starts, axis=0)
-        if not (np.isfinite(V).all() and np.isfinite(G).all()):
-            bad = ~(np.isfinite(V).all(axis=0) & np.isfinite(G).all(axis=0))
-            sample = int(np.flatnonzero(bad)[0])
-            self._checked([float(x) for x in leaf_values[:, sample]])  # raises the engine's error
-            raise FloatingPointError(  # the batch's rounding differs from one sample's: say where
-                f"replay: a value or gradient of sample {sample} is not finite in the batch replay"
-            )
-        return V[self.root].copy(), G[:n_leaves]
+        runner = self._runner(frozenset(range(n_leaves)), batch, False)
+        runner.V[:n_leaves] = leaf_values
+        return runner.run()
 
     # ------------------------------------------------------------------ the public replay
 
@@ -428,7 +752,7 @@ class Tape:
         1-D array of B numbers (a batch).  Leaves not given keep their traced values.
 
         Returns ``Replay(output, grads)``: the output (a float, or an array of B), and ``grads`` mapping
-        each leaf to ∂output/∂leaf (over a batch: summed, averaged or per sample, by ``reduce``).
+        each leaf of ``wrt`` to ∂output/∂leaf (over a batch: summed, averaged or per sample, by ``reduce``).
         """
         if reduce not in REDUCTIONS:
             raise ValueError(f"reduce must be one of {REDUCTIONS}, got {reduce!r}")
@@ -452,26 +776,32 @@ class Tape:
                 raise ValueError(f"values[{key!r}] has {len(a)} samples, other leaves have {batch}")
             batch = len(a)
             given[i] = a
-        if batch is None:
+        wanted = self._wanted
+        if batch is None and not self.wide:
             leaf_values = self._traced.tolist()
             for i, x in given.items():
                 leaf_values[i] = x
-            if self.wide:
-                outs, per_sample = self.sweep_batch(np.array(leaf_values)[:, None])
-                return Replay(float(outs[0]), dict(zip(self.leaves, per_sample[:, 0].tolist())))
-            out, grads = self.sweep(leaf_values)
-            return Replay(out, dict(zip(self.leaves, grads)))
-        matrix = np.repeat(self._traced[:, None], batch, axis=1)
+            if self._sweeps is None and self.size >= LOOP:  # compiling would take minutes: loop instead
+                out, grads = self._checked(leaf_values)
+            else:
+                out, grads = self.sweep(leaf_values)
+            return Replay(out, dict(zip(self._wrt, np.array(grads)[wanted].tolist())))
+        batched = frozenset(i for i, x in given.items() if isinstance(x, np.ndarray))
+        runner = self._runner(batched, batch or 1, reduce is not None or batch is None)
+        runner.u[:-1] = self._traced
         for i, x in given.items():
-            matrix[i] = x
-        outs, per_sample = self.sweep_batch(matrix)
-        if reduce == "sum":
-            reduced: Iterable[Any] = per_sample.sum(axis=1).tolist()
-        elif reduce == "mean":
-            reduced = per_sample.mean(axis=1).tolist()
-        else:
-            reduced = list(per_sample)
-        return Replay(outs, dict(zip(self.leaves, reduced)))
+            if isinstance(x, np.ndarray):
+                runner.V[i] = x
+            else:
+                runner.u[i] = x
+        outs, per_leaf = runner.run()
+        if batch is None:
+            return Replay(float(outs[0]), dict(zip(self._wrt, per_leaf[wanted].tolist())))
+        if reduce == "mean":
+            per_leaf = per_leaf / batch
+        if reduce is None:
+            return Replay(outs, dict(zip(self._wrt, per_leaf[wanted])))
+        return Replay(outs, dict(zip(self._wrt, per_leaf[wanted].tolist())))
 
 
 def _is_array_like(x: object) -> bool:
@@ -487,8 +817,11 @@ def _finite(x: float, key: Key) -> float:
 # ----------------------------------------------------------------------------- training helpers
 
 
-def _leaf_matrix(tape: Tape, batch: int) -> np.ndarray:
-    return np.repeat(tape._traced[:, None], batch, axis=1)
+def _index(rows: list[int]) -> Any:
+    """Rows as a slice when they are consecutive (a view, no copy), else as an index array."""
+    if rows and rows == list(range(rows[0], rows[0] + len(rows))):
+        return slice(rows[0], rows[0] + len(rows))
+    return np.array(rows, dtype=np.intp)
 
 
 def fit_logistic(
@@ -503,42 +836,45 @@ def fit_logistic(
     """Gradient descent on J = (1/m) Σ L(σ(wᵀx + b), y) with the one-sample graph replayed over the m samples.
 
     The graph of one sample, z = dot(w, x) + b then L(a, y), is traced once per label value (y is the
-    loss node's constant) and replayed over the columns of X with that label.  ``w`` and ``b`` (the
-    model's leaves) get the final values and the gradients of the last step.  Returns J before each step.
+    loss node's constant) with gradients for w and b only, and replayed over the columns of X with that
+    label: the x leaves are data, given once; dot(w, x) over the batch is the product Xᵀw and its
+    gradient X·dz, as in the vectorized path.  ``w`` and ``b`` (the model's leaves) get the final values
+    and the gradients of the last step.  Returns J before each step.
     """
     n, m = X.shape
     xs = [Value(0.0, f"x{j}") for j in range(1, n + 1)]
+    params = [*w, b]
     runs = []
     for y in np.unique(Y[0]):
         cols = np.flatnonzero(Y[0] == y)
-        tape = Tape((dot(list(w), xs) + b).logistic_loss(float(y)))
+        tape = Tape((dot(list(w), xs) + b).logistic_loss(float(y)), wrt=params)
         leaves = tape._leaf_index
-        matrix = _leaf_matrix(tape, len(cols))
-        matrix[[leaves[x] for x in xs]] = X[:, cols]
-        runs.append((tape, matrix, [leaves[p] for p in w], leaves[b]))
-    params = np.array([p.data for p in w] + [b.data])
+        x_rows = [leaves[x] for x in xs]
+        runner = tape._runner(frozenset(x_rows), len(cols), True)
+        runner.V[x_rows] = X[:, cols]
+        runs.append((runner, _index([leaves[p] for p in params])))
+    p = np.array([q.data for q in params])
     costs: list[float] = []
+    grad = np.zeros(n + 1)
     for i in range(num_iterations):
         grad = np.zeros(n + 1)
         total = 0.0
-        for tape, matrix, w_rows, b_row in runs:
-            matrix[w_rows] = params[:n, None]
-            matrix[b_row] = params[n]
-            out, per_sample = tape.sweep_batch(matrix)
+        for runner, rows in runs:
+            runner.u[rows] = p
+            out, grads = runner.run()
             total += math.fsum(out)
-            grad[:n] += per_sample[w_rows].sum(axis=1)
-            grad[n] += per_sample[b_row].sum()
+            grad += grads[rows]
         costs.append(total / m)
         grad /= m
-        params = params - learning_rate * grad
-        if not np.isfinite(params).all():
+        p = p - learning_rate * grad
+        if not np.isfinite(p).all():
             raise OverflowError(
                 f"gradient descent diverged at iteration {i} (learning_rate {learning_rate!r} is too large)"
             )
         if callback is not None:
             callback(i, costs[-1])
-    for p, value, g in zip([*w, b], params.tolist(), grad.tolist()):
-        p.data, p.grad = value, g
+    for q, value, g in zip(params, p.tolist(), grad.tolist()):
+        q.data, q.grad = value, g
     return costs
 
 
@@ -583,26 +919,21 @@ def fit_mlp(
     label = Value(1.0, "y")
     out = model(inputs)  # nn.MLP with one output unit returns that Value (micrograd's rule); a list is taken too
     (score,) = out if isinstance(out, (list, tuple)) else (out,)
-    tape = Tape(loss(score, label))
-    scores = Tape(score)
-    leaves, score_leaves = tape._leaf_index, scores._leaf_index
-    matrix = _leaf_matrix(tape, len(ya))
-    matrix[[leaves[x] for x in inputs]] = Xa.T
-    matrix[leaves[label]] = ya
-    p_rows = [leaves[p] for p in params]
-    s_matrix = _leaf_matrix(scores, len(ya))
-    s_matrix[[score_leaves[x] for x in inputs]] = Xa.T
-    s_rows = [score_leaves[p] for p in params]
+    tape = Tape(loss(score, label), wrt=params, watch=[score])
+    leaves = tape._leaf_index
+    data_rows = [leaves[x] for x in inputs if x in leaves] + [leaves[label]]
+    runner = tape._runner(frozenset(data_rows), len(ya), True)
+    runner.V[data_rows] = np.vstack([Xa.T[[j for j, x in enumerate(inputs) if x in leaves]], ya[None]])
+    p_rows = [leaves[q] for q in params]
     p = np.array([q.data for q in params])
     run = MLPRun([], [])
     for k in range(steps):
-        matrix[p_rows] = p[:, None]
-        out, per_sample = tape.sweep_batch(matrix)
-        s_matrix[s_rows] = p[:, None]
-        s = scores.sweep_batch(s_matrix)[0]
+        runner.u[p_rows] = p
+        out, grads = runner.run()
+        s = tape.value_rows(runner, score)
         run.costs.append(float(out.mean()) + alpha * float(p @ p))
         run.accuracies.append(float(np.mean((ya > 0) == (s > 0))))
-        grad = per_sample[p_rows].mean(axis=1) + 2.0 * alpha * p
+        grad = grads[p_rows] / len(ya) + 2.0 * alpha * p
         rate = learning_rate(k) if callable(learning_rate) else learning_rate
         p = p - rate * grad
     for q, value in zip(params, p.tolist()):

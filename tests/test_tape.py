@@ -191,3 +191,116 @@ def test_a_leaf_as_root_and_a_constant_only_graph() -> None:
     r = Tape(a).run({a: [1.0, 2.0]})
     assert list(r.output) == [1.0, 2.0] and r.grads[a] == 2.0
     assert Tape(a).run().grads[a] == 1.0
+
+
+# ----------------------------------------------------------------------------- pruning, matrix products, fused sums
+
+
+@settings(max_examples=30)
+@given(
+    n=st.integers(1, 6),
+    batch=st.integers(1, 5),
+    data=st.data(),
+)
+def test_gradients_only_for_wrt_and_data_leaves_cost_nothing_backward(n: int, batch: int, data: st.DataObject) -> None:
+    w = [Value(x, f"w{i}") for i, x in enumerate(data.draw(st.lists(floats(-2, 2), min_size=n, max_size=n)))]
+    b = Value(data.draw(floats(-1, 1)), "b")
+    xs = [Value(0.0, f"x{i}") for i in range(n)]
+    loss = (dot(w, xs) + b).tanh() * 2.0 + (w[0] * b).logistic_loss(0.3)
+    rows = data.draw(st.lists(st.lists(floats(-2, 2), min_size=batch, max_size=batch), min_size=n, max_size=n))
+    samples = {x: np.array(r) for x, r in zip(xs, rows)}
+    full = Tape(loss).run(samples)
+    pruned_tape = Tape(loss, wrt=[*w, b])
+    pruned = pruned_tape.run(samples)
+    assert set(pruned.grads) == {*w, b}  # x's gradients are neither computed nor returned
+    scale = max(1.0, *(abs(g) for g in full.grads.values()))
+    for leaf, g in pruned.grads.items():
+        assert _close(g, full.grads[leaf], scale)
+    assert np.allclose(pruned.output, full.output, rtol=1e-12, atol=0.0)
+    x_rows = {pruned_tape.leaf(x) for x in xs}
+    runner = pruned_tape._runner(frozenset(x_rows), batch, True)
+    assert not x_rows & set(runner.plan.g_rows.tolist())  # no gradient row of a data leaf is ever written
+    assert all(m is None or m.x_keep is None or not set(m.x_targets.tolist()) & x_rows for _, m in runner.plan.steps)
+
+
+@settings(max_examples=25)
+@given(
+    sizes=st.tuples(st.integers(1, 5), st.integers(1, 4), st.integers(1, 6)),
+    seed=st.integers(0, 2**16),
+)
+def test_a_layer_over_a_batch_is_one_matrix_product_and_equals_per_sample_runs(
+    sizes: tuple[int, int, int], seed: int
+) -> None:
+    nin, nout, batch = sizes
+    rng = np.random.default_rng(seed)
+    xs = [Value(0.0, f"x{i}") for i in range(nin)]
+    W = [[Value(float(v)) for v in row] for row in rng.normal(size=(nout, nin))]
+    bs = [Value(float(v)) for v in rng.normal(size=nout)]
+    hidden = [(dot(row, xs) + b).tanh() for row, b in zip(W, bs)]  # one layer: every neuron reads the same x
+    acc = hidden[0] * 0.5
+    for h in hidden[1:]:
+        acc = acc + h * 0.5  # a running sum of products: fused into one dot node
+    params = [p for row in W for p in row] + bs
+    tape = Tape(acc, wrt=params)
+    samples = {x: rng.normal(size=batch) for x in xs}
+    summed = tape.run(samples)
+    per_sample = tape.run(samples, reduce=None)  # the per-sample replay uses no matrix products
+    runner = tape._runner(frozenset(tape.leaf(x) for x in xs), batch, True)
+    assert any(m is not None and m.rows is not None for _, m in runner.plan.steps)  # the layer: U.T @ X
+    scale = max(1.0, *(float(np.max(np.abs(g))) for g in per_sample.grads.values()))
+    for p in params:
+        assert _close(summed.grads[p], math.fsum(per_sample.grads[p]), scale * batch)
+    for j in range(batch):  # and each sample equals the engine building the graph with its numbers
+        for x in xs:
+            x.data = float(samples[x][j])
+        out = _value(_rebuild(acc))
+        assert _close(float(summed.output[j]), out.data, max(1.0, abs(out.data)))
+
+
+def _rebuild(root: Value) -> Value:
+    """The same graph built again from its leaves' current numbers (the engine's forward pass)."""
+    made: dict[Value, Value] = {}
+    for node in topological_order(root):
+        if node.op is None:
+            made[node] = node
+        else:
+            ins = [made[p] for p in node.parents]
+            name = node.op.name
+            made[node] = (
+                ins[0] + ins[1]
+                if name == "add"
+                else ins[0] * ins[1]
+                if name == "mul"
+                else ins[0].tanh()
+                if name == "tanh"
+                else dot(ins[: len(ins) // 2], ins[len(ins) // 2 :])
+            )
+    return made[root]
+
+
+def test_running_sums_and_deep_chains_fuse_into_one_group() -> None:
+    x, c = Value(0.5, "x"), Value(0.001, "c")
+    v = x
+    for _ in range(20_000):
+        v = v + c
+    tape = Tape(v)
+    assert len(tape.groups) == 1 and tape.wide  # one dot node; no generated code to compile
+    r = tape.run({x: 0.25})
+    assert r.grads[x] == 1.0 and r.grads[c] == 20_000.0
+    assert math.isclose(r.output, 0.25 + 20_000 * 0.001, rel_tol=1e-12)
+    chain = x
+    for i in range(5_000):
+        chain = chain + 0.001 * i  # a running sum of constants: 5,000 leaves, one sum
+    batch = Tape(chain, wrt=[x]).run({x: [0.0, 1.0]})
+    assert batch.grads == {x: 2.0}
+    assert batch.output[1] - batch.output[0] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_wrt_and_watch_name_what_is_wrong() -> None:
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    out = a * b
+    with pytest.raises(ValueError, match=r"wrt: .* is not a leaf"):
+        Tape(out, wrt=[out])
+    with pytest.raises(ValueError, match=r"watch: .* is not a node"):
+        Tape(out, watch=[Value(3.0)])
+    assert set(Tape(out, wrt=[b]).run().grads) == {b}

@@ -491,7 +491,8 @@ def test_parameters_come_from_params_or_a_model_never_from_names() -> None:
         for xi in x:
             assert viz.STYLE["input"]["bg"] in lab[f"v{zo.index(xi)}"]
     net = MLP(2, [2, 1], seed=0)
-    (out,) = net([1.0, 2.0])
+    out = net([1.0, 2.0])  # one Value: the last layer has one unit, as in micrograd
+    assert isinstance(out, Value)
     lab = node_labels(viz.draw(out, params=net))
     no = topological_order(out)
     assert all(viz.STYLE["parameter"]["bg"] in lab[f"v{no.index(p)}"] for p in net.parameters())
