@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from . import __version__
 from .commands import CommandError
 from .expr import ExpressionError
 from .module import DivergenceError
@@ -30,14 +31,27 @@ def build_parser() -> argparse.ArgumentParser:
         prog="micrograd-lr",
         description="Backpropagation on computation graphs, and logistic regression built on it.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"micrograd_lr.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not words:  # a bare `micrograd-lr`: what it can do
+        build_parser().print_help()
+        return 0
+    if words[:1] == ["graph"]:  # an expression may start with a minus sign: graph "-a*b" --set a=1 b=2
+        from .commands.graph import protect_expression
+
+        words = ["graph", *protect_expression(words[1:])]
+    parser = build_parser()
+    args = parser.parse_args(words)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:

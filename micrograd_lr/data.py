@@ -34,7 +34,7 @@ import numpy.typing as npt
 from . import validation
 from .validation import InputError, InputTypeError
 
-__all__ = ["CLASSES", "IMAGE_SHAPE", "downsample", "flatten", "load_dataset", "scale", "synthetic_cats"]
+__all__ = ["CLASSES", "IMAGE_SHAPE", "MAX_BYTES", "downsample", "flatten", "load_dataset", "scale", "synthetic_cats"]
 
 IMAGE_SHAPE = (64, 64, 3)
 CLASSES = np.array([b"non-cat", b"cat"])
@@ -361,8 +361,66 @@ def synthetic_cats(
 
 # ----------------------------------------------------------------------------- the course's files
 
+MAX_BYTES = 512 * 2**20
+"""The largest picture dataset ``load_dataset`` reads from an HDF5 file, in bytes (512 MiB, about 43 000
+pictures of 64 × 64 × 3; the course's training file holds 2.5 MB). Pass ``max_bytes`` to allow more."""
 
-def _read_h5(path: str | PathLike[str], x_key: str, y_key: str, with_classes: bool) -> tuple[Any, ...]:
+_CLASS_NAME_BYTES = 256  # a class name longer than this is not a class name
+
+
+def _format(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _open_dataset(h5py: Any, f: Any, p: Path, key: str, keys: tuple[str, ...]) -> Any:
+    """The dataset ``key`` of the open file, checked to live inside the file before any of it is read.
+
+    Links are looked at without following them: an external link (to another file) or a soft link is refused,
+    and so are datasets whose bytes are stored outside the file (external raw storage, virtual datasets), since
+    a data file must not make the program read other files.
+    """
+    expected = f"expected a dataset {key!r} stored in the file (the course's layout: {', '.join(keys)})"
+    link = f.get(key, getlink=True)
+    if link is None:
+        found = ", ".join(repr(k) for k in sorted(f.keys())) or "nothing"
+        raise InputError(f"{p}: dataset {key!r} is missing; found {found}, expected {list(keys)}")
+    if isinstance(link, h5py.ExternalLink):
+        raise InputError(
+            f"{p}: {key!r} is an external link to {link.filename!r}:{link.path!r}, {expected}; "
+            "links to other files are refused so that a data file cannot make the program read other files"
+        )
+    if not isinstance(link, h5py.HardLink):
+        raise InputError(f"{p}: {key!r} is a {type(link).__name__} (a link to another name), {expected}")
+    obj = f[key]
+    if not isinstance(obj, h5py.Dataset):
+        kind = "a group" if isinstance(obj, h5py.Group) else type(obj).__name__
+        raise InputError(f"{p}: {key!r} is {kind}, {expected}")
+    if obj.external:
+        names = ", ".join(repr(str(e[0])) for e in obj.external[:3])
+        raise InputError(
+            f"{p}: dataset {key!r} keeps its bytes in other files ({names}), {expected}; "
+            "external storage is refused so that a data file cannot make the program read other files"
+        )
+    if obj.is_virtual:
+        raise InputError(
+            f"{p}: dataset {key!r} is a virtual dataset (made of other datasets, possibly in other files), {expected}"
+        )
+    return obj
+
+
+def _read(dataset: Any, p: Path, key: str) -> np.ndarray:
+    try:
+        return np.asarray(dataset[()])
+    except (OSError, ValueError, TypeError) as exc:  # a compression filter that is missing, damaged bytes
+        raise InputError(f"{p}: dataset {key!r} cannot be read ({exc})") from None
+
+
+def _read_h5(path: str | PathLike[str], x_key: str, y_key: str, with_classes: bool, max_bytes: int) -> tuple[Any, ...]:
+    """Pictures, labels and (for the test file) the class names, each checked from its metadata first.
+
+    The shape and dtype of each dataset are checked before a byte of it is read, and the pictures'
+    size against ``max_bytes``, so that a tiny hostile file costs neither time nor memory.
+    """
     try:
         import h5py
     except ImportError as exc:
@@ -370,34 +428,55 @@ def _read_h5(path: str | PathLike[str], x_key: str, y_key: str, with_classes: bo
             "reading the course's HDF5 files needs h5py, an optional extra: pip install 'micrograd_lr[h5]'"
         ) from exc
     p = Path(path)
+    want = f"expected the course's HDF5 file with dataset {x_key!r}"
+    if p.is_dir():
+        raise IsADirectoryError(f"{p}: is a folder, {want}")
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such file ({want})")
     if not p.is_file():
-        raise FileNotFoundError(f"{p}: no such file (expected the course's HDF5 file with dataset {x_key!r})")
+        raise InputError(f"{p}: not a regular file ({want})")
     try:
         f = h5py.File(p, "r")
     except OSError as exc:
         raise OSError(f"{p}: not a readable HDF5 file ({exc})") from None
+    keys = (x_key, y_key, "list_classes") if with_classes else (x_key, y_key)
     with f:
-        keys = (x_key, y_key, "list_classes") if with_classes else (x_key, y_key)
-        for key in keys:
-            if key not in f or not isinstance(f[key], h5py.Dataset):
-                raise InputError(f"{p}: dataset {key!r} is missing; found {sorted(f.keys())}, expected {list(keys)}")
-        x = np.asarray(f[x_key][()])
-        y = np.asarray(f[y_key][()])
-        classes = np.asarray(f["list_classes"][()]) if with_classes else None
-    if x.dtype != np.uint8 or x.ndim != 4 or x.shape[-1] != 3:
-        raise InputError(
-            f"{p}: dataset {x_key!r} has shape {x.shape} and dtype {x.dtype}, expected pictures (m, 64, 64, 3) uint8"
-        )
-    m = x.shape[0]
-    if y.shape != (m,) or y.dtype.kind not in "iub":
-        raise InputError(
-            f"{p}: dataset {y_key!r} has shape {y.shape} and dtype {y.dtype}, expected ({m},) integer labels "
-            f"(one per picture of {x_key!r})"
-        )
-    if not np.isin(y, (0, 1)).all():
-        raise InputError(f"{p}: dataset {y_key!r} holds labels {np.unique(y).tolist()}, expected 0 or 1")
-    if classes is not None and (classes.ndim != 1 or classes.shape[0] != 2):
-        raise InputError(f"{p}: dataset 'list_classes' has shape {classes.shape}, expected (2,) class names")
+        xs, ys = (_open_dataset(h5py, f, p, key, keys) for key in (x_key, y_key))
+        if xs.dtype != np.uint8 or len(xs.shape) != 4 or xs.shape[1:] != IMAGE_SHAPE:
+            raise InputError(
+                f"{p}: dataset {x_key!r} has shape {_format(xs.shape)} and dtype {xs.dtype}, "
+                f"expected pictures (m, {', '.join(map(str, IMAGE_SHAPE))}) uint8"
+            )
+        m = xs.shape[0]
+        if m == 0:
+            raise InputError(f"{p}: dataset {x_key!r} holds no pictures (shape {_format(xs.shape)}), expected m ≥ 1")
+        size = m * int(np.prod(IMAGE_SHAPE))
+        if size > max_bytes:
+            raise InputError(
+                f"{p}: dataset {x_key!r} declares {m} pictures ({size / 2**20:.1f} MiB), more than the limit of "
+                f"{max_bytes / 2**20:.1f} MiB; pass a larger max_bytes to load_dataset if the file is trusted"
+            )
+        if ys.shape != (m,) or ys.dtype.kind not in "iub":
+            raise InputError(
+                f"{p}: dataset {y_key!r} has shape {_format(ys.shape)} and dtype {ys.dtype}, expected ({m},) integer "
+                f"labels (one per picture of {x_key!r})"
+            )
+        classes = None
+        if with_classes:
+            cs = _open_dataset(h5py, f, p, "list_classes", keys)
+            text = cs.dtype.kind == "S" and cs.dtype.itemsize <= _CLASS_NAME_BYTES
+            text = text or h5py.check_string_dtype(cs.dtype) is not None
+            if cs.shape != (2,) or not text:
+                raise InputError(
+                    f"{p}: dataset 'list_classes' has shape {_format(cs.shape)} and dtype {cs.dtype}, expected (2,) "
+                    "class names as strings (b'non-cat', b'cat')"
+                )
+            names = _read(cs, p, "list_classes")
+            classes = np.array([c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in names])
+        y = _read(ys, p, y_key)
+        if not np.isin(y, (0, 1)).all():
+            raise InputError(f"{p}: dataset {y_key!r} holds labels {np.unique(y).tolist()}, expected 0 or 1")
+        x = _read(xs, p, x_key)
     return x, y.astype(np.int64).reshape(1, m), classes
 
 
@@ -406,6 +485,7 @@ def load_dataset(
     test_path: str | PathLike[str] | None = None,
     *,
     seed: int = 0,
+    max_bytes: int = MAX_BYTES,
 ) -> tuple[UInt8Array, npt.NDArray[np.int64], UInt8Array, npt.NDArray[np.int64], npt.NDArray[np.bytes_]]:
     """(train_x_orig, train_y, test_x_orig, test_y, classes), like the course's loader.
 
@@ -413,6 +493,13 @@ def load_dataset(
     embedded synthetic set, 209 training pictures synthetic_cats(209, seed=seed) and 50 test pictures
     synthetic_cats(50, seed=seed + 1). With both paths: the course's train_catvnoncat.h5 and test_catvnoncat.h5
     (needs h5py: pip install 'micrograd_lr[h5]').
+
+    The files must hold exactly the course's layout: ``train_set_x`` / ``test_set_x`` pictures (m, 64, 64, 3)
+    uint8 with m ≥ 1, ``train_set_y`` / ``test_set_y`` labels (m,) of integers 0 or 1, and ``list_classes`` in
+    the test file, two class names as strings. Every shape and dtype is checked from the file's metadata before
+    any data is read; each set of pictures may take at most ``max_bytes`` bytes (default ``MAX_BYTES``, 512 MiB)
+    and is read whole into memory. Datasets stored outside the file (external links, external storage, virtual
+    datasets) are refused: a data file cannot make the program read other files.
     """
     if (train_path is None) != (test_path is None):
         raise InputError(
@@ -423,12 +510,9 @@ def load_dataset(
         train_x, train_y = synthetic_cats(TRAIN_SIZE, seed=s)
         test_x, test_y = synthetic_cats(TEST_SIZE, seed=s + 1, cat_fraction=TEST_CATS / TEST_SIZE)
         return train_x, train_y, test_x, test_y, CLASSES.copy()
-    train_x, train_y, _ = _read_h5(train_path, "train_set_x", "train_set_y", with_classes=False)
-    test_x, test_y, classes = _read_h5(test_path, "test_set_x", "test_set_y", with_classes=True)
-    if train_x.shape[1:] != test_x.shape[1:]:
-        raise InputError(
-            f"{test_path}: pictures of shape {test_x.shape[1:]} differ from those of {train_path} {train_x.shape[1:]}"
-        )
+    limit = validation.count("max_bytes", max_bytes, 1)
+    train_x, train_y, _ = _read_h5(train_path, "train_set_x", "train_set_y", False, limit)
+    test_x, test_y, classes = _read_h5(test_path, "test_set_x", "test_set_y", True, limit)
     return train_x, train_y, test_x, test_y, classes
 
 

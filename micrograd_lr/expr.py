@@ -20,18 +20,31 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Union
 
-from . import ops
+from . import ops, validation
 from .engine import Value
 
-__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "ExpressionError", "build", "names", "parse"]
+__all__ = [
+    "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_LENGTH",
+    "ExpressionError",
+    "build",
+    "names",
+    "normalize",
+    "parse",
+]
 
 MAX_LENGTH = 2000
 """Longest expression accepted, in characters."""
 MAX_DEPTH = 100
-"""Deepest nesting accepted (parentheses, or operations inside operations)."""
+"""Deepest nesting accepted: parentheses, calls, powers, signs and operands inside operations.
+A chain of the same kind (``a + b + c + ...``, ``a * b * c * ...``) counts as one level; its
+length is bounded by MAX_LENGTH only."""
 LABEL_LENGTH = 24
 """Longest name build(..., name_steps=True) gives a node; longer parts of the source are cut with "…"."""
 MAX_EXPONENT = 1000.0
@@ -209,7 +222,8 @@ def parse(source: str) -> ast.Expression:
         elif isinstance(node, ast.BinOp):
             if not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
                 op = _OPERATOR_TEXT.get(type(node.op), type(node.op).__name__)
-                raise _error(src, node, f"the operator {op}: not allowed (an expression holds only {_ALLOWED})")
+                hint = " (for a power write **, e.g. a ** 2)" if isinstance(node.op, ast.BitXor) else ""
+                raise _error(src, node, f"the operator {op}: not allowed{hint} (an expression holds only {_ALLOWED})")
             children = [node.left, node.right]
         elif isinstance(node, ast.Call):
             func = node.func
@@ -223,33 +237,60 @@ def parse(source: str) -> ast.Expression:
         else:
             what = _FORBIDDEN.get(type(node), f"{type(node).__name__} expressions")
             raise _error(src, node, f"{what}: not allowed (an expression holds only {_ALLOWED})")
-        stack.extend((child, depth + 1) for child in reversed(children))
-    _check_exponents(src, tree)
+        if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.Pow):
+            # a chain a + b + c ... is one level: its left operand continues the chain, its right one nests
+            stack.extend([(node.right, depth + 1), (node.left, depth)])
+        else:
+            stack.extend((child, depth + 1) for child in reversed(children))
+    _fold_all(src, tree)  # constant parts computed once: checks their exponents and domains
     return tree
 
 
-def _fold(src: _Text, node: ast.AST) -> float | None:
-    """The value of a name-free part, computed with plain floats; None if it has names."""
-    if isinstance(node, ast.Constant):
-        return _constant(src, node)
-    if isinstance(node, ast.Name):
-        return None
-    if isinstance(node, ast.UnaryOp):
-        x = _fold(src, node.operand)
-        return None if x is None else (-x if isinstance(node.op, ast.USub) else x)
-    if isinstance(node, ast.BinOp):
-        left, right = _fold(src, node.left), _fold(src, node.right)
-        if left is None or right is None:
-            return None
-        if isinstance(node.op, ast.Pow):
-            _check_exponent(src, node.right, right)
-            return _apply(src, node, ops.POWK, [left], right)
-        return _apply(src, node, _BINARY[type(node.op)], [left, right])
-    if isinstance(node, ast.Call):
-        assert isinstance(node.func, ast.Name)
-        x = _fold(src, node.args[0])
-        return None if x is None else _apply(src, node, FUNCTIONS[node.func.id], [x])
-    raise _error(src, node, f"{type(node).__name__} not allowed")  # pragma: no cover - parse() rejected it
+def _post_order(tree: ast.Expression) -> list[ast.AST]:
+    """The nodes of the (checked) tree, each after its operands: no recursion, whatever the length."""
+    order: list[ast.AST] = []
+    stack: list[ast.AST] = [tree.body]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        if isinstance(node, ast.UnaryOp):
+            stack.append(node.operand)
+        elif isinstance(node, ast.BinOp):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ast.Call):
+            stack.append(node.args[0])
+    order.reverse()
+    return order
+
+
+def _fold_all(src: _Text, tree: ast.Expression) -> dict[int, float | None]:
+    """For every node (by id), the value of its name-free part computed with plain floats, or None if it has names.
+
+    Constant exponents are checked here (at most MAX_EXPONENT in absolute value, e.g. refusing 2**10**10).
+    """
+    folded: dict[int, float | None] = {}
+    for node in _post_order(tree):
+        value: float | None = None
+        if isinstance(node, ast.Constant):
+            value = _constant(src, node)
+        elif isinstance(node, ast.UnaryOp):
+            x = folded[id(node.operand)]
+            value = None if x is None else (-x if isinstance(node.op, ast.USub) else x)
+        elif isinstance(node, ast.BinOp):
+            left, right = folded[id(node.left)], folded[id(node.right)]
+            if isinstance(node.op, ast.Pow) and right is not None:
+                _check_exponent(src, node.right, right)
+            if left is not None and right is not None:
+                if isinstance(node.op, ast.Pow):
+                    value = _apply(src, node, ops.POWK, [left], right)
+                else:
+                    value = _apply(src, node, _BINARY[type(node.op)], [left, right])
+        elif isinstance(node, ast.Call):
+            assert isinstance(node.func, ast.Name)
+            x = folded[id(node.args[0])]
+            value = None if x is None else _apply(src, node, FUNCTIONS[node.func.id], [x])
+        folded[id(node)] = value
+    return folded
 
 
 def _apply(src: _Text, node: ast.AST, op: ops.Op, inputs: list[float], constant: float | None = None) -> float:
@@ -263,18 +304,17 @@ def _apply(src: _Text, node: ast.AST, op: ops.Op, inputs: list[float], constant:
     return x
 
 
+def _number(k: float) -> str:
+    """k as short as it can be written without changing it: 1001, not 1001.0; 1000.0000001, not 1000."""
+    short = f"{k:g}"
+    return short if float(short) == k else repr(k)
+
+
 def _check_exponent(src: _Text, node: ast.AST, k: float) -> None:
     if abs(k) > MAX_EXPONENT:
-        raise _error(src, node, f"the exponent {k:g} is too large (at most {MAX_EXPONENT:g} in absolute value)")
-
-
-def _check_exponents(src: _Text, tree: ast.Expression) -> None:
-    """Constant exponents must be at most MAX_EXPONENT in absolute value (e.g. rejects 2**10**10)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            k = _fold(src, node.right)
-            if k is not None:
-                _check_exponent(src, node.right, k)
+        raise _error(
+            src, node, f"the exponent {_number(k)} is too large (at most {_number(MAX_EXPONENT)} in absolute value)"
+        )
 
 
 def names(source: str) -> list[str]:
@@ -291,31 +331,56 @@ def _names(tree: ast.Expression) -> list[str]:
     return list(seen)
 
 
+def normalize(name: str) -> str:
+    """A name as Python reads it in an expression: NFKC-normalised (``ﬁ`` is ``fi``, a full-width ``ａ`` is ``a``)."""
+    return unicodedata.normalize("NFKC", name)
+
+
 def build(source: str, values: Mapping[str, float], *, name_steps: bool = False) -> tuple[Value, dict[str, Value]]:
     """The computation graph of ``source`` with its names set to ``values``.
 
     Returns the output ``Value`` and the leaves, one ``Value`` per name, labelled with
     the name (a name used twice is one leaf, so its gradients add up).  Every name must
-    have a value, and every value a name in the expression.  With ``name_steps=True`` each
-    node an operation makes is labelled with its part of the source (``b*c``, ``a + b*c``),
-    shortened to at most LABEL_LENGTH characters with "…" in the middle.
+    have a value, and every value a name in the expression.  Names are compared the way
+    Python compares identifiers, after NFKC normalisation, in the expression and in
+    ``values`` alike.  With ``name_steps=True`` each node an operation makes is labelled
+    with its part of the source (``b*c``, ``a + b*c``), shortened to at most LABEL_LENGTH
+    characters with "…" in the middle.
     """
     tree = parse(source)
     src = _Text(source)
     if not isinstance(values, Mapping):
         raise TypeError(f"values must be a mapping of names to numbers, got {type(values).__name__}")
+    given: dict[str, float] = {}
+    for key, value in values.items():
+        if not isinstance(key, str):
+            raise TypeError(f"values must be keyed by names (str), got the key {key!r:.40}")
+        name = normalize(key)
+        if name in given:
+            raise ExpressionError(f"two values given for the name {name} (as {key!r} and another spelling)")
+        given[name] = validation.real(name, value)
     used = _names(tree)
-    missing = [n for n in used if n not in values]
+    missing = [n for n in used if n not in given]
     if missing:
         raise ExpressionError(f"no value given for {', '.join(missing)} (set every name, e.g. {missing[0]}=1.0)")
-    unused = sorted(str(k) for k in values if k not in used)
+    unused = sorted(k for k in given if k not in used)
     if unused:
         raise ExpressionError(
             f"values given for names the expression does not use: {', '.join(unused)} "
             f"(its names are: {', '.join(used) or 'none'})"
         )
-    leaves = {name: Value(values[name], name) for name in used}
-    out = _build(src, tree.body, leaves, name_steps)
+    leaves = {name: Value(given[name], name) for name in used}
+    folded = _fold_all(src, tree)
+    built: dict[int, Node] = {}
+    for node in _post_order(tree):
+        k = folded[id(node)]
+        out = k if k is not None else _build_one(src, node, leaves, built, folded)
+        if name_steps and isinstance(out, Value) and out.op is not None and not out.label:
+            segment = ast.get_source_segment(src.text, node)
+            if segment:
+                out.label = shorten(segment)
+        built[id(node)] = out
+    out = built[id(tree.body)]
     root = out if isinstance(out, Value) else Value(out)
     return root, leaves
 
@@ -330,42 +395,33 @@ def shorten(text: str, length: int | None = None) -> str:
     return text[:head] + "…" + text[len(text) - (length - 1 - head) :]
 
 
-def _build(src: _Text, node: ast.AST, leaves: dict[str, Value], name_steps: bool = False) -> Node:
-    out = _build_node(src, node, leaves, name_steps)
-    if name_steps and isinstance(out, Value) and out.op is not None and not out.label:
-        segment = ast.get_source_segment(src.text, node)
-        if segment:
-            out.label = shorten(segment)
-    return out
-
-
-def _build_node(src: _Text, node: ast.AST, leaves: dict[str, Value], name_steps: bool) -> Node:
-    k = _fold(src, node)
-    if k is not None:
-        return k
+def _build_one(
+    src: _Text, node: ast.AST, leaves: dict[str, Value], built: dict[int, Node], folded: dict[int, float | None]
+) -> Node:
+    """One node of the graph, from its operands already built."""
     try:
         if isinstance(node, ast.Name):
             return leaves[node.id]
         if isinstance(node, ast.UnaryOp):
-            x = _build(src, node.operand, leaves, name_steps)
+            x = built[id(node.operand)]
             return -x if isinstance(node.op, ast.USub) else x
         if isinstance(node, ast.BinOp):
-            left = _build(src, node.left, leaves, name_steps)
+            left = built[id(node.left)]
             if isinstance(node.op, ast.Pow):
-                exponent = _fold(src, node.right)
+                exponent = folded[id(node.right)]
                 if exponent is not None:
                     assert isinstance(left, Value)
                     return left**exponent  # powk: a ** k with a constant k
-                right = _build(src, node.right, leaves, name_steps)
+                right = built[id(node.right)]
                 assert isinstance(right, Value)
                 return left**right  # pow: a ** b (a plain-number base becomes a constant leaf)
-            right = _build(src, node.right, leaves, name_steps)
+            right = built[id(node.right)]
             # a plain number on either side becomes a constant leaf of the operation (2 in 2*a)
             result: Node = _ARITHMETIC[type(node.op)](left, right)
             return result
         if isinstance(node, ast.Call):
             assert isinstance(node.func, ast.Name)
-            x = _build(src, node.args[0], leaves, name_steps)
+            x = built[id(node.args[0])]
             assert isinstance(x, Value)
             called: Value = getattr(x, node.func.id)()
             return called

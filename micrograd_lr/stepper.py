@@ -32,7 +32,7 @@ import graphviz
 
 from . import ops
 from .engine import Value, topological_order
-from .viz import DEFAULT_MAX_NODES, GraphvizNotFoundError, escape
+from .viz import DEFAULT_MAX_NODES, escape, run_dot
 
 __all__ = ["FUNCTIONS", "Step", "Stepper", "evaluate", "fmt", "steps", "stepper", "to_javascript", "trace"]
 
@@ -433,10 +433,7 @@ def _svg(graph: _Graph) -> str:
             for j, p in enumerate(graph.parents(node)):
                 dot.edge(f"v{p}", f"o{i}", id=f"e{i}_{j}")
             dot.edge(f"o{i}", f"v{i}", id=f"r{i}")
-    try:
-        svg = dot.pipe(format="svg", encoding="utf-8")
-    except graphviz.ExecutableNotFound as exc:
-        raise GraphvizNotFoundError() from exc
+    svg = run_dot(dot.source, "svg").decode("utf-8")  # dot stopped after viz.LAYOUT_TIMEOUT seconds
     return svg[svg.index("<svg") :]
 
 

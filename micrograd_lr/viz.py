@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -34,14 +35,20 @@ from .engine import Value, topological_order
 
 __all__ = [
     "DEFAULT_MAX_NODES",
+    "GraphvizFailedError",
     "GraphvizNotFoundError",
     "INSTALL_HINT",
+    "LABEL_LIMIT",
+    "LAYOUT_TIMEOUT",
+    "LayoutTimeoutError",
+    "MAX_SPAN",
     "derivative_text",
     "caption",
     "draw",
     "draw_network",
     "legend_row",
     "render",
+    "run_dot",
     "save",
     "save_svg",
     "value_box",
@@ -66,6 +73,32 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
 
     def __init__(self) -> None:
         RuntimeError.__init__(self, INSTALL_HINT)
+
+
+class GraphvizFailedError(subprocess.CalledProcessError):
+    """Graphviz's ``dot`` ran and failed; the message gives its exit status and what it said."""
+
+    def __str__(self) -> str:
+        said = self.stderr.decode("utf-8", "replace") if isinstance(self.stderr, bytes) else str(self.stderr or "")
+        said = " ".join(said.split())[:400] or "nothing on stderr"
+        return f"Graphviz's dot failed (exit status {self.returncode}): {said}"
+
+
+class LayoutTimeoutError(TimeoutError):
+    """Graphviz's ``dot`` took longer than the time allowed to lay the graph out, and was stopped."""
+
+
+LAYOUT_TIMEOUT = 30.0
+"""Seconds ``render`` and ``save`` give Graphviz's ``dot`` before stopping it (``timeout=`` changes it)."""
+
+LABEL_LIMIT = 200
+"""Longest text drawn as a name or a title, in characters: a longer one is cut in the middle with
+"…" and its length said, so the DOT text stays within Graphviz's 16 KB per label."""
+
+MAX_SPAN = 4
+"""Longest edge drawn, in steps of the graph: a value used much further on (the a of a + a + ... + a)
+is drawn again, dashed, next to that use. Long edges make Graphviz's layout time grow with the square
+of the graph (a 100-term sum of one name took minutes); with this bound it stays about linear."""
 
 
 # ------------------------------------------------------------------ styling
@@ -109,6 +142,14 @@ def escape(text: str) -> str:
     # "]" as a character reference: Graphviz's HTML lexer rejects a text that is only "]" or "]]"
     lines = (html.escape(line.replace("\\", "\\\\"), quote=True).replace("]", "&#93;") for line in text.split("\n"))
     return '<BR ALIGN="CENTER"/>'.join(lines)
+
+
+def _cut(text: str, limit: int = LABEL_LIMIT) -> str:
+    """``text`` itself, or its start and end around "… (N characters) …" when longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 30) // 2
+    return f"{text[:half]}…({len(text)} characters)…{text[len(text) - half :]}"
 
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -191,7 +232,7 @@ def _value_label(
     node: Value, kind: str, number: int | None, show_grad: bool, digits: int, head_text: str | None = None
 ) -> str:
     style = STYLE[kind]
-    text = node.label if head_text is None else head_text
+    text = _cut(node.label if head_text is None else head_text)
     head = f"<B>{escape(text)}</B>" if text else ("const" if kind == "constant" else "&#160;")
     if number is None:
         rows = [f'<TR><TD ALIGN="LEFT" COLSPAN="2">{head}</TD></TR>']
@@ -216,9 +257,11 @@ def _term(label: str) -> str:
 def derivative_text(out: Value, inp: Value, d: float, digits: int = 4) -> str:
     """The text of the local derivative on the edge inp → out: ``∂u/∂b = 2``, ``∂J/∂3 = 11`` for a constant 3,
     or ``2`` when a node has no name."""
-    inp_name = inp.label or (fmt(inp.data, digits) if inp.op is None and inp.constant is not None else "")
+    inp_name = _cut(inp.label, LABEL_LIMIT // 2) or (
+        fmt(inp.data, digits) if inp.op is None and inp.constant is not None else ""
+    )
     if out.label and inp_name:
-        return f"∂{_term(out.label)}/∂{_term(inp_name)} = {fmt(d, digits)}"
+        return f"∂{_term(_cut(out.label, LABEL_LIMIT // 2))}/∂{_term(inp_name)} = {fmt(d, digits)}"
     return fmt(d, digits)
 
 
@@ -251,8 +294,30 @@ def legend_row(
 def caption(g: graphviz.Digraph, title: str | None, legend: str) -> None:
     """Put ``title`` (and the ``legend`` row from ``legend_row``) above the graph."""
     if title or legend:
-        title_row = f"<TR><TD>{escape(title)}</TD></TR>" if title else ""
+        title_row = f"<TR><TD>{escape(_cut(title))}</TD></TR>" if title else ""
         g.attr(label=f'<<TABLE BORDER="0" CELLSPACING="2">{title_row}{legend}</TABLE>>', labelloc="t", fontsize="14")
+
+
+LEGEND_AGAIN = "dashed box: a value drawn again next to a use far from it"
+
+
+def _far_uses(order: list[Value], index: dict[int, int]) -> set[tuple[int, int]]:
+    """The inputs (i, j) — input j of node i — whose value is computed more than MAX_SPAN steps before node i.
+
+    A node's level is its longest path to the root (the root is 0): the places a left-to-right layout
+    can put it at the earliest. An edge from level p to level i spans p − i steps.
+    """
+    level = [0] * len(order)
+    for i in range(len(order) - 1, -1, -1):
+        for parent in order[i].parents:
+            p = index[id(parent)]
+            level[p] = max(level[p], level[i] + 1)
+    return {
+        (i, j)
+        for i, node in enumerate(order)
+        for j, parent in enumerate(node.parents)
+        if level[index[id(parent)]] - level[i] > MAX_SPAN
+    }
 
 
 def draw(
@@ -310,13 +375,41 @@ def draw(
     steps = [i for i, node in enumerate(order) if node.op is not None]
     step_number = {i: len(steps) - k for k, i in enumerate(steps)}
 
+    far = _far_uses(order, index)
+
     g = graphviz.Digraph(name=name)
     g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.3", bgcolor="white", pad="0.2")
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, fontsize="10", color=EDGE_COLOUR, arrowsize="0.7")
     kinds = [_kind(node, root, param_ids, param_names) for node in order]
     numbered = number_backward and bool(steps)
-    caption(g, title, legend_row(kinds, numbered, edge_derivatives and bool(steps)) if legend else "")
+    rows = legend_row(kinds, numbered, edge_derivatives and bool(steps)) if legend else ""
+    if legend and far:
+        rows += f'<TR><TD><FONT POINT-SIZE="11">{escape(LEGEND_AGAIN)}</FONT></TD></TR>'
+    caption(g, title, rows)
+
+    def source(i: int, j: int, parent: Value) -> str:
+        """The box an edge into input j of node i starts at: the parent's, or a dashed copy for a far use."""
+        p = index[id(parent)]
+        if (i, j) not in far:
+            return f"v{p}"
+        text = parent.label or (f"#{step_number[p]}" if number_backward and p in step_number else "")
+        text = text or fmt(parent.data, digits)
+        style = STYLE[kinds[p]]
+        g.node(
+            f"r{i}_{j}",
+            label=f"<<B>{escape(_cut(text))}</B> = {fmt(parent.data, digits)}>",
+            shape="box",
+            style="rounded,dashed,filled",
+            fillcolor=style["bg"],
+            color=style["border"],
+            fontsize="11",
+            margin="0.05,0.02",
+            height="0",
+            width="0",
+            tooltip=f"{_cut(text)} again: the value drawn in full further back, shown here next to a far use",
+        )
+        return f"r{i}_{j}"
 
     for i, node in enumerate(order):
         number = step_number.get(i) if number_backward else None
@@ -340,8 +433,8 @@ def draw(
         )
         g.edge(f"o{i}", f"v{i}")
         if not edge_derivatives:
-            for parent in node.parents:
-                g.edge(f"v{index[id(parent)]}", f"o{i}")
+            for j, parent in enumerate(node.parents):
+                g.edge(source(i, j, parent), f"o{i}")
             continue
         # each derivative is a small node the edge runs through, so it cannot be read as another edge's
         for j, (parent, d) in enumerate(zip(node.parents, node.local_grads())):
@@ -354,7 +447,7 @@ def draw(
                 width="0",
                 height="0",
             )
-            g.edge(f"v{index[id(parent)]}", label_id, arrowhead="none")
+            g.edge(source(i, j, parent), label_id, arrowhead="none")
             g.edge(label_id, f"o{i}")
     return g
 
@@ -433,22 +526,50 @@ def _digraph(graph: Value | graphviz.Digraph, options: dict[str, object]) -> gra
     return draw(graph, **options)  # type: ignore[arg-type]
 
 
-def render(graph: Value | graphviz.Digraph, format: str = "svg", **options: object) -> bytes:
-    """The picture as bytes in ``format`` (svg, png, pdf or dot), from a Value or a Digraph."""
+def render(
+    graph: Value | graphviz.Digraph, format: str = "svg", *, timeout: float | None = LAYOUT_TIMEOUT, **options: object
+) -> bytes:
+    """The picture as bytes in ``format`` (svg, png, pdf or dot), from a Value or a Digraph.
+
+    Graphviz's ``dot`` gets ``timeout`` seconds (None: no limit): LayoutTimeoutError when it runs
+    out, GraphvizFailedError when dot fails, GraphvizNotFoundError when it is not installed.
+    """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     g = _digraph(graph, options)
     if format == "dot":
         return g.source.encode("utf-8")
+    return run_dot(g.source, format, timeout)
+
+
+def run_dot(source: str, format: str, timeout: float | None = LAYOUT_TIMEOUT) -> bytes:
+    """Graphviz's ``dot -T<format>`` on the DOT text ``source``, stopped after ``timeout`` seconds."""
     try:
-        data = g.pipe(format=format, quiet=True)
-    except graphviz.ExecutableNotFound:
+        done = subprocess.run(
+            ["dot", f"-T{format}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout, check=False
+        )
+    except FileNotFoundError:
         raise GraphvizNotFoundError() from None
-    assert isinstance(data, bytes)
-    return data
+    except subprocess.TimeoutExpired:
+        raise LayoutTimeoutError(
+            f"Graphviz's dot took more than {timeout:g} s to lay out the graph and was stopped: draw a smaller "
+            "part of it (a sub-expression), or allow more time"
+        ) from None
+    if done.returncode != 0:
+        raise GraphvizFailedError(done.returncode, ["dot", f"-T{format}"], done.stdout, done.stderr)
+    return done.stdout
 
 
-def save(graph: Value | graphviz.Digraph, path: str | Path, *, format: str | None = None, **options: object) -> Path:
+def save(
+    graph: Value | graphviz.Digraph,
+    path: str | Path,
+    *,
+    format: str | None = None,
+    timeout: float | None = LAYOUT_TIMEOUT,
+    **options: object,
+) -> Path:
     """Write the picture to ``path`` (format from ``format`` or the file's suffix; folders are made); return it."""
     path = Path(path)
     if format is None:
@@ -460,12 +581,14 @@ def save(graph: Value | graphviz.Digraph, path: str | Path, *, format: str | Non
                 f"cannot tell the format from the file name {str(path)!r}: use a suffix "
                 f"{', '.join('.' + f for f in FORMATS)} or pass format="
             )
-    data = render(graph, format, **options)
+    data = render(graph, format, timeout=timeout, **options)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
 
 
-def save_svg(root: Value | graphviz.Digraph, path: str | Path, **options: object) -> Path:
+def save_svg(
+    root: Value | graphviz.Digraph, path: str | Path, *, timeout: float | None = LAYOUT_TIMEOUT, **options: object
+) -> Path:
     """Draw ``root`` (options as for ``draw``) and write it to ``path`` as SVG; return the path."""
-    return save(root, path, format="svg", **options)
+    return save(root, path, format="svg", timeout=timeout, **options)

@@ -78,3 +78,43 @@ def test_the_usage_errors_are_the_projects_own() -> None:
     # the classes a bug raises are not among them
     for builtin in (ValueError, TypeError, OSError, ArithmeticError, ZeroDivisionError, KeyError):
         assert not issubclass(builtin, cli.USAGE_ERRORS)
+
+
+# ------------------------------------------------------------------ the command line as people use it
+
+
+def test_version_and_a_bare_command(capsys: pytest.CaptureFixture[str]) -> None:
+    import micrograd_lr
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"micrograd-lr {micrograd_lr.__version__}"
+    assert cli.main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: micrograd-lr") and "train" in out and "graph" in out
+
+
+@pytest.mark.parametrize("command", cli.COMMANDS)
+def test_help_is_plain_text(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    out = capsys.readouterr().out
+    assert "``" not in out and ":func:" not in out and ":class:" not in out
+    assert f"micrograd-lr {command}" in out
+
+
+def test_figures_out_a_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "figures.txt"
+    target.write_text("mine", encoding="utf-8")
+    assert cli.main(["figures", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "Errno" not in err
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_bench_is_not_a_command_of_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "bench" not in cli.COMMANDS
+    with pytest.raises(SystemExit):
+        cli.main(["bench", "--quick"])
+    assert "invalid choice: 'bench'" in capsys.readouterr().err

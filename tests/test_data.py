@@ -299,3 +299,171 @@ def test_downsample_averages_blocks() -> None:
         downsample(images, 3)
     with pytest.raises(ValueError, match="uint8"):
         downsample(images.astype(float), 2)
+
+
+# ----------------------------------------------------------------------------- hostile HDF5 files
+
+
+def _hostile(folder: Path, name: str, build: Any) -> Path:
+    """A file with the course's other datasets in order, where ``build(f)`` writes the hostile part."""
+    h5py = pytest.importorskip("h5py")
+    path = folder / name
+    with h5py.File(path, "w") as f:
+        build(f)
+    return path
+
+
+def _good_test_file(folder: Path) -> Path:
+    return write_course_files(folder)[1]
+
+
+def _declared_only(shape: tuple[int, ...], dtype: str) -> Any:
+    def build(f: Any) -> None:
+        f.create_dataset("train_set_x", shape=shape, dtype=dtype)  # no bytes written: the file stays tiny
+        f.create_dataset("train_set_y", shape=(shape[0],), dtype="i8")
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("shape", "dtype", "words"),
+    [
+        ((20000, 64, 64, 3), "f8", ["'train_set_x'", "(20000, 64, 64, 3)", "float64", "uint8"]),
+        ((2_000_000, 64, 64, 3), "u1", ["'train_set_x'", "2000000 pictures", "limit", "max_bytes"]),
+    ],
+)
+def test_a_tiny_file_declaring_a_huge_dataset_is_refused_at_once(
+    tmp_path: Path, shape: tuple[int, ...], dtype: str, words: list[str]
+) -> None:
+    import time
+    import tracemalloc
+
+    train = _hostile(tmp_path, "huge.h5", _declared_only(shape, dtype))
+    assert train.stat().st_size < 10_000
+    test = _good_test_file(tmp_path)
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ValueError) as info:
+            load_dataset(train, test)
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert seconds < 1.0 and peak < 50 * 2**20, (seconds, peak)
+    for word in words:
+        assert word in str(info.value), str(info.value)
+    assert "huge.h5" in str(info.value)
+
+
+def test_the_size_limit_is_configurable(tmp_path: Path) -> None:
+    train, test = write_course_files(tmp_path, m_train=6, m_test=4)
+    with pytest.raises(ValueError, match=r"train_catvnoncat\.h5.*6 pictures.*limit"):
+        load_dataset(train, test, max_bytes=5 * 12288)
+    assert load_dataset(train, test, max_bytes=6 * 12288)[0].shape == (6, 64, 64, 3)
+    assert data.MAX_BYTES >= 100 * 2**20  # far above the course's 2.5 MB
+    with pytest.raises(ValueError, match="max_bytes"):
+        load_dataset(train, test, max_bytes=0)
+
+
+def test_a_folder_is_not_called_missing(tmp_path: Path) -> None:
+    test = _good_test_file(tmp_path)
+    folder = tmp_path / "pictures.h5"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match=r"pictures\.h5: is a folder, expected.*'train_set_x'"):
+        load_dataset(folder, test)
+
+
+def test_an_external_link_is_refused_whether_its_file_exists_or_not(tmp_path: Path) -> None:
+    h5py = pytest.importorskip("h5py")
+    real_train, test = write_course_files(tmp_path)
+
+    for target in (tmp_path / "gone.h5", real_train):
+
+        def build(f: Any, target: Path = target) -> None:
+            f["train_set_x"] = h5py.ExternalLink(str(target), "/train_set_x")
+            f.create_dataset("train_set_y", data=np.zeros(6, dtype=np.int64))
+
+        train = _hostile(tmp_path, "linked.h5", build)
+        with pytest.raises(ValueError) as info:
+            load_dataset(train, test)
+        message = str(info.value)
+        assert "linked.h5" in message and "'train_set_x'" in message and "external link" in message
+        assert target.name in message and "other files" in message
+
+
+def test_external_raw_storage_cannot_make_the_loader_read_another_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.bin"
+    secret.write_bytes(bytes(range(256)) * 48 * 2)  # 2 pictures' worth of someone else's bytes
+    test = _good_test_file(tmp_path)
+
+    def build(f: Any) -> None:
+        f.create_dataset("train_set_x", shape=(2, 64, 64, 3), dtype="u1", external=[(str(secret), 0, 2 * 12288)])
+        f.create_dataset("train_set_y", data=np.zeros(2, dtype=np.int64))
+
+    train = _hostile(tmp_path, "external.h5", build)
+    with pytest.raises(ValueError) as info:
+        load_dataset(train, test)
+    message = str(info.value)
+    assert "external.h5" in message and "'train_set_x'" in message and "secret.bin" in message
+    assert "other files" in message
+
+
+def test_a_virtual_dataset_and_a_soft_link_are_refused(tmp_path: Path) -> None:
+    h5py = pytest.importorskip("h5py")
+    real_train, test = write_course_files(tmp_path)
+
+    def virtual(f: Any) -> None:
+        layout = h5py.VirtualLayout(shape=(6, 64, 64, 3), dtype="u1")
+        layout[:] = h5py.VirtualSource(str(real_train), "train_set_x", shape=(6, 64, 64, 3))
+        f.create_virtual_dataset("train_set_x", layout)
+        f.create_dataset("train_set_y", data=np.zeros(6, dtype=np.int64))
+
+    def soft(f: Any) -> None:
+        f.create_dataset("pictures", data=np.zeros((6, 64, 64, 3), dtype=np.uint8))
+        f["train_set_x"] = h5py.SoftLink("/pictures")
+        f.create_dataset("train_set_y", data=np.zeros(6, dtype=np.int64))
+
+    for name, build, word in (("virtual.h5", virtual, "virtual dataset"), ("soft.h5", soft, "SoftLink")):
+        with pytest.raises(ValueError, match=rf"{name}: .*'train_set_x'.*{word}"):
+            load_dataset(_hostile(tmp_path, name, build), test)
+
+
+def test_a_group_is_not_called_missing(tmp_path: Path) -> None:
+    def build(f: Any) -> None:
+        f.create_group("train_set_x")
+        f.create_dataset("train_set_y", data=np.zeros(6, dtype=np.int64))
+
+    train = _hostile(tmp_path, "grouped.h5", build)
+    with pytest.raises(ValueError, match=r"grouped\.h5: 'train_set_x' is a group, expected a dataset 'train_set_x'"):
+        load_dataset(train, _good_test_file(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"train_set_x": np.zeros((0, 64, 64, 3), np.uint8), "train_set_y": np.zeros(0, np.int64)}, ["no pictures"]),
+        ({"train_set_x": np.zeros((20, 1, 1, 3), np.uint8), "train_set_y": np.zeros(20, np.int64)}, ["(20, 1, 1, 3)"]),
+        ({"test_set_x": np.zeros((0, 64, 64, 3), np.uint8), "test_set_y": np.zeros(0, np.int64)}, ["'test_set_x'"]),
+        ({"list_classes": np.array([0, 1])}, ["'list_classes'", "int64", "strings"]),
+        ({"list_classes": np.array([b"non-cat", b"cat", b"dog"])}, ["'list_classes'", "(3,)", "(2,)"]),
+        ({"test_set_y": np.array([0, 1, 0, -1])}, ["'test_set_y'", "-1", "0 or 1"]),
+        ({"train_set_y": np.array([0.0, 1, 0, 1, 0, 1])}, ["'train_set_y'", "float64", "integer"]),
+    ],
+)
+def test_what_is_not_the_course_layout_is_refused(tmp_path: Path, overrides: dict[str, Any], words: list[str]) -> None:
+    train, test = write_course_files(tmp_path, **overrides)
+    with pytest.raises(ValueError) as info:
+        load_dataset(train, test)
+    message = str(info.value)
+    assert ("train_catvnoncat.h5" in message) or ("test_catvnoncat.h5" in message)
+    for word in words:
+        assert word in message, message
+
+
+def test_class_names_stored_as_variable_length_strings_load_as_bytes(tmp_path: Path) -> None:
+    h5py = pytest.importorskip("h5py")
+    names = np.array(["non-cat", "cat"], dtype=h5py.string_dtype())
+    train, test = write_course_files(tmp_path, list_classes=names)
+    classes = load_dataset(train, test)[4]
+    np.testing.assert_array_equal(classes, [b"non-cat", b"cat"])

@@ -201,7 +201,7 @@ def test_deep_operator_chains_and_long_input_are_refused() -> None:
     with pytest.raises(ExpressionError, match="nested too deeply"):
         build("-" * 1500 + "a", {"a": 1.0})
     with pytest.raises(ExpressionError, match="nested too deeply"):
-        build("+".join(["a"] * 500), {"a": 1.0})
+        build("a" + "**a" * 500, {"a": 1.0})  # powers nest: a ** (a ** (a ** ...))
     with pytest.raises(ExpressionError, match="too long"):
         build("a" + " + a" * MAX_LENGTH, {"a": 1.0})
     with pytest.raises(ExpressionError, match="nested too deeply"):
@@ -234,3 +234,64 @@ def test_arbitrary_text_either_builds_or_raises_expression_error(source: str) ->
 def test_expression_must_be_a_string() -> None:
     with pytest.raises(TypeError, match="expression must be a str"):
         build(3, {})  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ long chains, names, messages
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/"])
+def test_a_long_flat_chain_is_not_nesting(op: str) -> None:
+    """a + a + ... is one level deep: only the length limits it (MAX_LENGTH), not MAX_DEPTH."""
+    terms = (MAX_LENGTH + 1) // 2  # as many terms as fit: "a+a+...+a" is 2·terms − 1 characters
+    root, leaves = build(op.join(["a"] * terms), {"a": 1.0})
+    root.backward()
+    expected = {"+": (terms, terms), "-": (2 - terms, 2 - terms), "*": (1.0, terms), "/": (1.0, 2 - terms)}[op]
+    assert (root.data, leaves["a"].grad) == pytest.approx(expected)
+
+
+def test_a_chain_of_products_inside_a_sum_is_two_levels() -> None:
+    source = "+".join(["a*b*c"] * 150)
+    root, leaves = build(source, {"a": 1.0, "b": 2.0, "c": 3.0})
+    root.backward()
+    assert root.data == 900.0 and leaves["a"].grad == 900.0
+
+
+def test_real_nesting_still_counts_calls_and_signs() -> None:
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        build("exp(" * (MAX_DEPTH + 1) + "a" + ")" * (MAX_DEPTH + 1), {"a": 0.0})
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        build("-" * (MAX_DEPTH + 1) + "a", {"a": 0.0})
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        build("a" + "+(a" * (MAX_DEPTH + 1) + ")" * (MAX_DEPTH + 1), {"a": 0.0})
+
+
+def test_names_are_normalised_like_python_identifiers() -> None:
+    root, leaves = build("\ufb01 + 1", {"\ufb01": 3.0})  # the ligature fi is the name fi
+    assert root.data == 4.0 and list(leaves) == ["fi"]
+    root, leaves = build("fi * 2", {"\ufb01": 3.0})
+    assert root.data == 6.0
+    root, leaves = build("\uff41 + a", {"a": 2.0})  # full-width a is a
+    root.backward()
+    assert root.data == 4.0 and leaves["a"].grad == 2.0
+    with pytest.raises(ExpressionError, match="two values given for the name fi"):
+        build("fi", {"fi": 1.0, "\ufb01": 2.0})
+
+
+def test_a_value_that_is_not_finite_names_its_name() -> None:
+    with pytest.raises(ValueError, match=r"\bb must be finite, got nan"):
+        build("a + b", {"a": 1.0, "b": math.nan})
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("a**1000.0000001", "the exponent 1000.0000001 is too large (at most 1000 in absolute value)"),
+        ("a**-1000.5", "the exponent -1000.5 is too large"),
+        ("a**1001", "the exponent 1001 is too large"),
+        ("a^2", "for a power write **"),
+    ],
+)
+def test_messages_say_what_was_written(source: str, words: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        build(source, {"a": 1.0})
+    assert words in str(info.value)

@@ -152,6 +152,131 @@ def test_the_installed_command(tmp_path: Path) -> None:
     assert out.exists()
 
 
+# ------------------------------------------------------------------ as people type it
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["graph", "--set", "a=5", "b=3", "c=2", "3*(a + b*c)"],  # the expression after the values
+        ["graph", "3*(a + b*c)", "--set", "a=5", "--set", "b=3", "--set", "c=2"],  # --set repeated
+        ["graph", "--set", "a=5", "b=3", "--set", "c=2", "--", "3*(a + b*c)"],
+        ["graph", "--set", "a=5", "b=3", "c=2", "--expression=3*(a + b*c)"],
+    ],
+)
+def test_the_expression_and_the_values_in_any_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    out = tmp_path / "g.dot"
+    assert run([argv[0], "-o", str(out), *argv[1:]]) == 0, capsys.readouterr().err
+    text = capsys.readouterr().out
+    assert "3*(a + b*c) = 33" in text and "da = 3" in text and "db = 6" in text and "dc = 9" in text
+    assert out.read_text(encoding="utf-8").startswith("digraph")
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["graph", "-a*b", "--set", "a=2", "b=3"], "-a*b = -6"),
+        (["graph", "--set", "a=2", "b=3", "-a*b"], "-a*b = -6"),
+        (["graph", "-a", "--set", "a=2"], "-a = -2"),
+        (["graph", "-(a + b)", "--set", "a=2", "b=3"], "-(a + b) = -5"),
+    ],
+)
+def test_an_expression_may_start_with_a_minus_sign(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], line: str
+) -> None:
+    assert run([*argv, "-o", str(tmp_path / "g.dot")]) == 0, capsys.readouterr().err
+    assert line in capsys.readouterr().out
+
+
+def test_names_are_normalised_in_the_expression_and_in_set_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["graph", "\ufb01+1", "--set", "\ufb01=3", "-o", str(tmp_path / "g.dot")]) == 0
+    out = capsys.readouterr().out
+    assert "= 4" in out and "dfi = 1" in out
+
+
+def test_a_flat_sum_of_many_terms_draws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = "+".join(f"x{i}" for i in range(150))
+    values = [f"x{i}=1" for i in range(150)]
+    assert run(["graph", source, "--set", *values, "--max-nodes", "400", "-o", str(tmp_path / "g.dot")]) == 0
+    assert f"{source} = 150" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["graph", "a + b", "--set", "a=1", "b=nan"], "--set b: the value must be a finite number, got 'nan'"),
+        (["graph", "a + b", "--set", "a=1", "b=-inf"], "--set b"),
+        (["graph", "a**1000.0000001", "--set", "a=1"], "exponent 1000.0000001 is too large (at most 1000"),
+        (["graph", "a^2", "--set", "a=1"], "for a power write **"),
+        (["graph", "--set", "a=1"], "give the expression to draw"),
+        (["graph", "a", "b", "--set", "a=1"], "unrecognized arguments"),
+        (["graph", "a", "--set", "a=1", "a*2"], "give one expression, got 2"),
+        (["graph", "a", "--set", "a=1", "-o", "g.jpg"], "the extension .jpg is not a format"),
+        (["graph", "a", "--set", "a=1", "-o", "g.txt"], "the extension .txt is not a format"),
+        (["graph", "a", "--set", "a=1", "-o", "graph"], "-o graph: no extension"),
+        (["graph", "a", "--set", "a=1", "-o", "g.html", "--format", "svg"], "does not match"),
+    ],
+)
+def test_more_errors_are_clear_and_write_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) if message == "unrecognized arguments" else _no_exit():
+        assert run(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+class _no_exit:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_the_html_extension_writes_the_step_through_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "page.html"
+    assert run(["graph", "a*b", "--set", "a=2", "b=3", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html") and "<svg" not in page[:200]
+
+
+def test_dash_writes_the_picture_to_standard_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(["graph", "a*b", "--set", "a=2", "b=3", "-o", "-", "--format", "dot"]) == 0
+    captured = capfdbinary.readouterr()
+    assert captured.out.startswith(b"digraph") and b"a*b = 6" not in captured.out
+    assert b"a*b = 6" in captured.err  # the report goes to stderr, out of the picture's way
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+def test_a_dot_that_fails_gives_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Error: something broke in the layout' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    out = tmp_path / "g.svg"
+    assert run(["graph", "a*b", "--set", "a=2", "b=3", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Graphviz's dot failed (exit status 3): Error: something broke in the layout" in err
+    assert "Traceback" not in err and not out.exists()
+
+
 # ------------------------------------------------------------------ names, title, legend, parameters
 
 

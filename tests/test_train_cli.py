@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -88,7 +89,8 @@ def test_quiet_prints_only_the_summary_and_no_bar(capsys: pytest.CaptureFixture[
     assert captured.err == ""
 
 
-def test_the_progress_bar_goes_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_progress_bar_goes_to_stderr(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the bar is drawn for a terminal only
     assert run_train("--iterations", "120", "--max-samples", "10") == 0
     captured = capsys.readouterr()
     assert "training" in captured.err and re.search(r"\d+/120", captured.err)
@@ -162,3 +164,70 @@ def test_a_learning_rate_that_diverges_is_said_in_the_commands_words(
     assert err.startswith(f"micrograd-lr train: error: --learning-rate {float(alpha):g} is too large for this data")
     assert "at iteration" in err and "try a smaller --learning-rate" in err
     assert "Traceback" not in err and "w contains" not in err and "accuracy" not in captured.out
+
+
+# ------------------------------------------------------------------ as people use it
+
+
+def test_no_bar_frames_in_a_log_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_train("--iterations", "120", "--max-samples", "10") == 0
+    captured = capsys.readouterr()
+    assert "\r" not in captured.err and "it/s" not in captured.err and "training" not in captured.err
+    assert "Cost after iteration 100" in captured.out
+
+
+def test_one_iteration_is_said_in_the_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_train("--iterations", "1", "--max-samples", "10", "--quiet") == 0
+    out = capsys.readouterr().out
+    assert "1 iteration\n" in out and "1 iterations" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--image-size", "5"], "--image-size must divide the pictures' 64 pixels"),
+        (["--plot", "cost.jpg"], "--plot cost.jpg: the file name must end with .svg, .png or .pdf"),
+        (["--show-errors", "wrong"], "--show-errors wrong"),
+    ],
+)
+def test_messages_name_the_option_typed(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    assert cli.main(["train", "--iterations", "1", "--max-samples", "4", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_long_scalar_run_says_so_up_front(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from micrograd_lr.commands import train
+
+    seen: list[str] = []
+
+    def stop(*_args: object, **_kwargs: object) -> None:
+        seen.append(capsys.readouterr().err)  # what was said before training started
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train, "train_scalar", stop)
+    with pytest.raises(KeyboardInterrupt):
+        run_train("--engine", "scalar", "--image-size", "64")
+    assert "may take roughly" in seen[0] and "minutes" in seen[0]
+    assert "--engine tape" in seen[0] and "--engine vectorized" in seen[0]
+    monkeypatch.setattr(train, "train_vectorized", stop)
+    with pytest.raises(KeyboardInterrupt):
+        run_train("--max-samples", "10")  # a quick run says nothing of the sort
+    assert "may take" not in seen[1]
+
+
+def test_plot_saves_the_cost_curve_and_show_errors_the_wrong_pictures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    curve, wrong = tmp_path / "cost.svg", tmp_path / "out" / "wrong.png"
+    argv = ["--iterations", "300", "--max-samples", "40", "--plot", str(curve), "--show-errors", str(wrong)]
+    assert run_train(*argv) == 0
+    out = capsys.readouterr().out
+    assert curve.read_text(encoding="utf-8").lstrip().startswith("<?xml") and "cost J(w, b)" in curve.read_text()
+    assert wrong.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    count = re.search(r"wrote .*wrong\.png: (\d+) test pictures? classified wrong", out)
+    assert count is not None, out
+    accuracy = float(re.search(r"test accuracy: ([\d.]+) %", out).group(1))  # type: ignore[union-attr]
+    assert int(count.group(1)) == round(40 * (100 - accuracy) / 100)

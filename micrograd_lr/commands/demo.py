@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from ..engine import Value, topological_order
-from . import CommandError
+from . import CommandError, plain
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "demo",
         help="walk through the text: computation graph, backward, logistic regression, the cat classifier, figures",
-        description=__doc__,
+        description=plain(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--out", type=Path, default=Path("viz"), help="folder for the figures (default: viz)")

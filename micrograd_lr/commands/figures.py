@@ -17,6 +17,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Write every figure of the gallery as SVG into a folder; two runs write identical bytes.",
     )
     p.add_argument("--out", type=Path, default=Path("viz"), help="the folder to write into (default: viz)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument(
         "names",
         nargs="*",
@@ -27,13 +28,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out.exists() and not args.out.is_dir():
+        raise CommandError(f"--out {args.out}: is a file, not a folder; give a folder to write the figures into")
     try:
         paths = gallery.write_all(args.out, args.names or None)
     except viz.GraphvizNotFoundError as exc:
         print(f"micrograd-lr figures: error: {exc}", file=sys.stderr)
         return 2
+    except (viz.LayoutTimeoutError, viz.GraphvizFailedError) as exc:
+        raise CommandError(str(exc)) from None
     except OSError as exc:
         raise CommandError(f"cannot write the figures into {args.out}: {exc}") from exc
-    for path in paths:
+    for path in paths if not args.quiet else []:
         print(f"wrote {path}")
     return 0

@@ -24,14 +24,14 @@ import sys
 
 import numpy as np
 
-from . import CommandError
+from . import CommandError, plain
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "predict",
         help="classify your own pictures with a model saved by `train --save`",
-        description=__doc__,
+        description=plain(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("model", metavar="MODEL", help="a model file written by `micrograd-lr train --save MODEL`")

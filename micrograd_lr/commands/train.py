@@ -10,13 +10,15 @@ Two engines compute the same gradient descent w := w − α dw, b := b − α db
   iteration; slow but exact, for small problems. Unless told otherwise it shrinks the
   pictures to 8 × 8 (n = 192 features) with --image-size.
 
-A progress bar goes to stderr; the cost every 100 iterations and the train/test
-accuracy go to stdout.
+A progress bar goes to stderr when it is a terminal; the cost every 100 iterations
+and the train/test accuracy go to stdout. --plot FILE saves the cost curve, and
+--show-errors FILE the test pictures the classifier got wrong, as one image.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -26,16 +28,20 @@ from typing import Any
 import numpy as np
 
 from ..module import DivergenceError
-from . import CommandError
+from . import CommandError, plain
 
 SCALAR_IMAGE_SIZE = 8  # the scalar engine's default picture size, unless --image-size is given
+RATES = {"scalar": 3e6, "tape": 2.5e7}
+"""Rough speed of the graph engines, in weight-times-sample products a second, for the up-front estimate."""
+LONG_RUN = 60.0  # seconds: a longer estimate is said before training starts
+IMAGE_SUFFIXES = (".svg", ".png", ".pdf")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "train",
         help="train the cat classifier (embedded pictures, or the course's HDF5 files) and print its accuracy",
-        description=__doc__,
+        description=plain(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--train", metavar="PATH", help="the course's train_catvnoncat.h5 (needs --test too)")
@@ -80,6 +86,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="PATH",
         help="draw the learned w as pictures, one per colour channel and their sum (.svg, .png or .pdf)",
     )
+    p.add_argument("--plot", metavar="FILE", help="save the cost curve (.svg, .png or .pdf)")
+    p.add_argument(
+        "--show-errors",
+        metavar="FILE",
+        help="save the test pictures the classifier got wrong, as one image (.svg, .png or .pdf)",
+    )
     p.set_defaults(func=run)
 
 
@@ -99,14 +111,21 @@ def _check(args: argparse.Namespace) -> None:
         raise CommandError(f"--seed must be >= 0, got {args.seed}")
     if args.max_samples is not None and args.max_samples < 1:
         raise CommandError(f"--max-samples must be at least 1, got {args.max_samples}")
-    if args.image_size is not None and args.image_size < 1:
-        raise CommandError(f"--image-size must be at least 1, got {args.image_size}")
+    if args.image_size is not None and (args.image_size < 1 or 64 % args.image_size):
+        raise CommandError(
+            f"--image-size must divide the pictures' 64 pixels (1, 2, 4, 8, 16, 32 or 64), got {args.image_size}"
+        )
+    for option, value in (("--plot", args.plot), ("--show-errors", args.show_errors)):
+        if value is not None and Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+            raise CommandError(f"{option} {value}: the file name must end with .svg, .png or .pdf")
 
 
 def _bar(total: int, quiet: bool) -> Any:
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="training", unit="it", file=sys.stderr, disable=quiet, leave=False)
+    # frames of a bar are for a person watching: none in a log file or a pipe
+    show = not quiet and sys.stderr.isatty()
+    return tqdm(total=total, desc="training", unit="it", file=sys.stderr, disable=not show, leave=False)
 
 
 def _say_cost(i: int, cost: float) -> None:
@@ -121,34 +140,35 @@ def train_vectorized(
     iterations: int,
     learning_rate: float,
     quiet: bool,
+    costs: list[float] | None = None,
     keep: dict[str, Any] | None = None,
 ) -> Callable[[np.ndarray], np.ndarray]:
     """Gradient descent with vectorized.optimize, in runs of 100 iterations (one cost each); returns predict.
 
-    ``keep``, when given, receives w, b and the costs (every 100 iterations)."""
+    ``costs`` receives the cost every 100 iterations, ``keep`` the trained w and b."""
     from .. import vectorized
 
     w, b = vectorized.initialize_with_zeros(X_train.shape[0])
     bar = _bar(iterations, quiet)
     done = 0
-    all_costs: list[float] = []
     with bar:
         while done < iterations:
             # Each run starts at a multiple of 100, so its costs[0] is the cost at iteration `done`.
             steps = min(100, iterations - done)
             try:
-                params, _grads, costs = vectorized.optimize(w, b, X_train, Y_train, steps, learning_rate)
+                params, _grads, run_costs = vectorized.optimize(w, b, X_train, Y_train, steps, learning_rate)
             except vectorized.DivergedError as exc:
                 exc.iteration += done  # counted from the start of training, not of this run
                 raise
             w, b = params["w"], params["b"]
-            all_costs.append(costs[0])
+            if costs is not None:
+                costs.append(float(run_costs[0]))
             if not quiet:
-                _say_cost(done, costs[0])
+                _say_cost(done, run_costs[0])
             done += steps
             bar.update(steps)
     if keep is not None:
-        keep.update(w=w, b=b, costs=all_costs)
+        keep.update(w=w, b=b)
 
     def predict(X: np.ndarray) -> np.ndarray:
         return vectorized.predict(w, b, X)
@@ -162,21 +182,22 @@ def train_scalar(
     iterations: int,
     learning_rate: float,
     quiet: bool,
-    keep: dict[str, Any] | None = None,
     engine: str = "value",
+    costs: list[float] | None = None,
+    keep: dict[str, Any] | None = None,
 ) -> Callable[[np.ndarray], np.ndarray]:
     """Gradient descent on the Value graph with logistic.LogisticRegression; returns its predict."""
     from ..logistic import LogisticRegression
 
     model = LogisticRegression(X_train.shape[0])
     bar = _bar(iterations, quiet)
-    costs: list[float] = []
 
     def callback(i: int, cost: float) -> None:
         if i % 100 == 0:
-            costs.append(cost)
-        if not quiet and i % 100 == 0:
-            _say_cost(i, cost)
+            if costs is not None:
+                costs.append(float(cost))
+            if not quiet:
+                _say_cost(i, cost)
         bar.update(1)
 
     with bar:
@@ -185,7 +206,7 @@ def train_scalar(
         )
     if keep is not None:
         w, b = model.get_weights()
-        keep.update(w=w, b=b, costs=costs)
+        keep.update(w=w, b=b)
     return model.predict
 
 
@@ -204,10 +225,45 @@ def train_tape(
     iterations: int,
     learning_rate: float,
     quiet: bool,
+    costs: list[float] | None = None,
     keep: dict[str, Any] | None = None,
 ) -> Callable[[np.ndarray], np.ndarray]:
     """The same gradient descent with the graph replayed from a tape (``micrograd_lr.tape``)."""
-    return train_scalar(X_train, Y_train, iterations, learning_rate, quiet, keep, engine="tape")
+    return train_scalar(X_train, Y_train, iterations, learning_rate, quiet, engine="tape", costs=costs, keep=keep)
+
+
+def _plural(k: int, word: str) -> str:
+    return f"{k} {word}" if k == 1 else f"{k} {word}s"
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} minutes" if seconds >= 90 else f"{seconds:.0f} seconds"
+
+
+def _save_errors(path: str, test_x: np.ndarray, wrong: np.ndarray, test_y: np.ndarray) -> None:
+    """The misclassified test pictures in one grid, each titled with its true label."""
+    from matplotlib.figure import Figure
+
+    columns = min(8, len(wrong))
+    rows = -(-len(wrong) // columns)
+    fig = Figure(figsize=(1.3 * columns, 1.5 * rows + 0.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
+    for ax in axes:
+        ax.axis("off")
+    for ax, i in zip(axes, wrong):
+        ax.imshow(test_x[i], interpolation="nearest")
+        truth = "cat" if test_y[0, i] == 1 else "non-cat"
+        ax.set_title(f"#{i}: a {truth}", fontsize=8)
+    fig.suptitle(f"{len(wrong)} test pictures classified wrong (title: the true label)", fontsize=10)
+    fig.savefig(path)
+
+
+def _save(path: str, option: str, write: Callable[[], object]) -> None:
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write()
+    except OSError as exc:
+        raise CommandError(f"{option}: cannot write {path}: {exc}") from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -230,6 +286,7 @@ def run(args: argparse.Namespace) -> int:
     size = args.image_size
     if size is None and args.engine == "scalar":
         size = SCALAR_IMAGE_SIZE
+    test_pictures = test_x
     if size is not None and size != train_x.shape[1]:
         train_x, test_x = data.downsample(train_x, size), data.downsample(test_x, size)
 
@@ -243,13 +300,28 @@ def run(args: argparse.Namespace) -> int:
         args.engine, "the Value graph of one sample, replayed over all"
     )
     print(f"data: {source}: {m} training and {X_test.shape[1]} test pictures, {h}×{w}×3 → n = {n} features")
-    print(f"engine: {args.engine} ({what}), α = {args.learning_rate}, {args.iterations} iterations")
+    print(f"engine: {args.engine} ({what}), α = {args.learning_rate}, {_plural(args.iterations, 'iteration')}")
+    estimate = n * m * args.iterations / RATES.get(args.engine, math.inf)
+    if estimate > LONG_RUN:
+        faster = "--engine tape computes the same faster, and " if args.engine == "scalar" else ""
+        print(
+            f"note: the {args.engine} engine works through a graph of about n·m = {n * m:,} products every "
+            f"iteration; this run may take roughly {_minutes(estimate)}. {faster}--engine vectorized (the default) "
+            "computes the same in seconds; a smaller --image-size also helps.",
+            file=sys.stderr,
+        )
 
     start = time.perf_counter()
-    trainer = {"vectorized": train_vectorized, "scalar": train_scalar, "tape": train_tape}[args.engine]
+    costs: list[float] = []
     kept: dict[str, Any] = {}
+    trainers: dict[str, Callable[..., Callable[[np.ndarray], np.ndarray]]] = {
+        "vectorized": train_vectorized,
+        "scalar": train_scalar,
+        "tape": train_tape,
+    }
+    trainer = trainers[args.engine]
     try:
-        predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet, kept)
+        predict = trainer(X_train, Y_train, args.iterations, args.learning_rate, args.quiet, costs=costs, keep=kept)
     except (
         OverflowError
     ) as exc:  # DivergenceError, vectorized.NonFiniteError, the engines' overflow: in this command's words
@@ -259,10 +331,29 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     seconds = time.perf_counter() - start
     print(f"train accuracy: {accuracy(predict(X_train), train_y):.1f} %")
-    print(f"test accuracy: {accuracy(predict(X_test), test_y):.1f} %")
+    test_prediction = predict(X_test)
+    print(f"test accuracy: {accuracy(test_prediction, test_y):.1f} %")
     if not args.quiet:
         print(f"({seconds:.1f} s of training)")
-    _save_and_draw(args, kept, train_x.shape[1:], source, _classes)
+    if args.plot is not None:
+        if costs:
+            from ..plots import cost_curve_figure
+
+            figure = cost_curve_figure(costs, learning_rate=args.learning_rate)
+            _save(args.plot, "--plot", lambda: figure.savefig(args.plot))
+            print(f"wrote {args.plot}")
+        else:
+            print("no cost to plot: --iterations 0", file=sys.stderr)
+    if args.show_errors is not None:
+        wrong = np.flatnonzero(np.asarray(test_prediction).reshape(-1) != test_y.reshape(-1))
+        if wrong.size:
+            _save(
+                args.show_errors, "--show-errors", lambda: _save_errors(args.show_errors, test_pictures, wrong, test_y)
+            )
+            print(f"wrote {args.show_errors}: {_plural(int(wrong.size), 'test picture')} classified wrong")
+        else:
+            print("every test picture was classified right: no picture to show", file=sys.stderr)
+    _save_and_draw(args, {**kept, "costs": costs}, train_x.shape[1:], source, _classes)
     return 0
 
 
