@@ -31,7 +31,7 @@ demo: $(STAMP) dot
 test: $(STAMP) dot rsvg chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 figures: $(STAMP) dot
 	$(BIN)/micrograd-lr figures --out viz
