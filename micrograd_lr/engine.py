@@ -76,28 +76,28 @@ class Value:
     # Each one computes its result and records it in the graph (see _apply below).
 
     def __add__(self, other: Operand) -> Value:
-        return _apply(ops.ADD, self, other)
+        return _apply(ops.ADD, self, _as_value(other, "right operand of add"))
 
     def __radd__(self, other: Operand) -> Value:
-        return _apply(ops.ADD, other, self)
+        return _apply(ops.ADD, _as_value(other, "left operand of add"), self)
 
     def __sub__(self, other: Operand) -> Value:
-        return _apply(ops.SUB, self, other)
+        return _apply(ops.SUB, self, _as_value(other, "right operand of sub"))
 
     def __rsub__(self, other: Operand) -> Value:
-        return _apply(ops.SUB, other, self)
+        return _apply(ops.SUB, _as_value(other, "left operand of sub"), self)
 
     def __mul__(self, other: Operand) -> Value:
-        return _apply(ops.MUL, self, other)
+        return _apply(ops.MUL, self, _as_value(other, "right operand of mul"))
 
     def __rmul__(self, other: Operand) -> Value:
-        return _apply(ops.MUL, other, self)
+        return _apply(ops.MUL, _as_value(other, "left operand of mul"), self)
 
     def __truediv__(self, other: Operand) -> Value:
-        return _apply(ops.DIV, self, other)
+        return _apply(ops.DIV, self, _as_value(other, "right operand of div"))
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return _apply(ops.DIV, other, self)
+        return _apply(ops.DIV, _as_value(other, "left operand of div"), self)
 
     def __pow__(self, other: Operand) -> Value:
         """a ** b with a Value exponent (op pow); a ** k with a plain number k (op powk)."""
@@ -106,7 +106,7 @@ class Value:
         return _apply(ops.POWK, self, constant=_number(other, "exponent"))
 
     def __rpow__(self, other: Operand) -> Value:
-        return _apply(ops.POW, other, self)
+        return _apply(ops.POW, _as_value(other, "left operand of pow"), self)
 
     def __neg__(self) -> Value:
         return _apply(ops.NEG, self)
@@ -193,9 +193,8 @@ class Value:
         return "" if self.op is None else self.op.symbol
 
 
-def _apply(op: Op, *inputs: Operand, constant: Any = None) -> Value:
-    """Compute ``op`` on the inputs (the forward pass) and record the result node."""
-    parents = _as_parents(op, inputs)
+def _apply(op: Op, *parents: Value, constant: Any = None) -> Value:
+    """Compute ``op`` on the parents' values (the forward pass) and record the result node."""
     data = op.forward([parent.data for parent in parents], constant)
     if not math.isfinite(data):  # never let inf or nan into a graph
         raise OverflowError(f"{op.name}: the result is not a finite number ({data!r})")
@@ -205,18 +204,13 @@ def _apply(op: Op, *inputs: Operand, constant: Any = None) -> Value:
     return out
 
 
-def _as_parents(op: Op, inputs: tuple[Operand, ...]) -> tuple[Value, ...]:
-    """The inputs of ``op`` as Values: each plain number becomes a constant leaf."""
-    if all(isinstance(x, Value) for x in inputs):
-        return inputs  # type: ignore[return-value]  # (mypy cannot see that all are Values)
-    parents = []
-    for i, x in enumerate(inputs):
-        if not isinstance(x, Value):
-            where = ("left operand", "right operand")[i] if len(inputs) == 2 else f"input {i}"
-            x = Value(_number(x, f"{where} of {op.name}"))
-            x.constant = x.data
-        parents.append(x)
-    return tuple(parents)
+def _as_value(x: Operand, what: str) -> Value:
+    """``x`` itself if it is a Value; a plain number becomes a constant leaf (named ``what`` in errors)."""
+    if isinstance(x, Value):
+        return x
+    leaf = Value(_number(x, what))
+    leaf.constant = leaf.data
+    return leaf
 
 
 def _number(data: object, what: str) -> float:
@@ -235,7 +229,7 @@ def _number(data: object, what: str) -> float:
 
 def vsum(values: Iterable[Operand]) -> Value:
     """One n-ary sum node: a₁ + … + aₙ (plain numbers become constant leaves)."""
-    inputs = list(values)
+    inputs = [x if isinstance(x, Value) else _as_value(x, f"input {i} of sum") for i, x in enumerate(values)]
     if not inputs:
         return Value(0.0)
     return _apply(ops.SUM, *inputs)
@@ -249,9 +243,11 @@ def dot(w: Sequence[Operand], x: Sequence[Operand]) -> Value:
     """
     if len(w) != len(x):
         raise ValueError(f"dot: w and x must have equal length, got len(w)={len(w)} and len(x)={len(x)}")
+    ws = [wi if isinstance(wi, Value) else _as_value(wi, f"w[{i}] of dot") for i, wi in enumerate(w)]
     if any(isinstance(xi, Value) for xi in x):
-        return _apply(ops.DOT, *w, *x)
-    return _apply(ops.DOT, *w, constant=tuple(_number(xi, "x") for xi in x))
+        xs = [xi if isinstance(xi, Value) else _as_value(xi, f"x[{i}] of dot") for i, xi in enumerate(x)]
+        return _apply(ops.DOT, *ws, *xs)
+    return _apply(ops.DOT, *ws, constant=tuple(_number(xi, "x") for xi in x))
 
 
 # ---------------------------------------------------------------- the order of the graph
