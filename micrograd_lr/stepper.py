@@ -32,7 +32,7 @@ import graphviz
 
 from . import ops
 from .engine import Value, topological_order
-from .viz import DEFAULT_MAX_NODES, escape, run_dot
+from .viz import DEFAULT_MAX_NODES, escape, far_uses, run_dot
 
 __all__ = ["FUNCTIONS", "Step", "Stepper", "evaluate", "fmt", "steps", "stepper", "to_javascript", "trace"]
 
@@ -284,6 +284,9 @@ class _Graph:
             )
         self.index = {id(node): i for i, node in enumerate(self.order)}
         self.root = len(self.order) - 1
+        # a use far from where its value is computed is drawn from a dashed copy next to it (viz's rule):
+        # long edges make Graphviz's layout time grow with the square of the graph
+        self.far = sorted(far_uses(self.order, self.index))
         self.names = [self._name(i, node) for i, node in enumerate(self.order)]
         # in a formula, a name that is itself an expression is bracketed: d(b*c), ∂J/∂(a + b*c)
         self.terms = [
@@ -304,8 +307,16 @@ class _Graph:
     def parents(self, node: Value) -> list[int]:
         return [self.index[id(p)] for p in node.parents]
 
+    def copies(self) -> dict[int, list[str]]:
+        """Node index → ids of its dashed copies, c{i}_{j} for a far use as input j of node i."""
+        out: dict[int, list[str]] = {}
+        for i, j in self.far:
+            out.setdefault(self.index[id(self.order[i].parents[j])], []).append(f"c{i}_{j}")
+        return out
+
     def data(self) -> dict[str, Any]:
         nodes = []
+        copies = self.copies()
         for i, node in enumerate(self.order):
             entry: dict[str, Any] = {
                 "name": self.names[i],
@@ -314,6 +325,8 @@ class _Graph:
                 "kind": self.kind(node),
                 "data": node.data,
             }
+            if i in copies:
+                entry["copies"] = copies[i]
             if node.op is not None:
                 k = node.constant
                 entry.update(
@@ -408,30 +421,46 @@ def trace(root: Value, *, max_nodes: int = DEFAULT_MAX_NODES) -> str:
 
 
 _TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
+_COPY_TABLE = '<TABLE STYLE="dashed" BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" BGCOLOR="#f9fafb">'
+_COPY_NOTE = (
+    '<p class="note" data-role="copies">A dashed box is a value drawn again next to a use far from where it is '
+    "computed: it shows the same numbers as the value itself.</p>"
+)
 
 
 def _svg(graph: _Graph) -> str:
-    """The graph laid out by Graphviz: value nodes v{i}, operation nodes o{i}, edges e{i}_{j} and r{i}."""
+    """The graph laid out by Graphviz: value nodes v{i}, operation nodes o{i}, edges e{i}_{j} and r{i}.
+
+    Input j of node i that is far from where its value is computed comes from a dashed copy c{i}_{j}
+    of that value (same name and numbers), drawn next to the use; the edge keeps its id e{i}_{j}.
+    """
     dot = graphviz.Digraph(
         graph_attr={"rankdir": "LR", "bgcolor": "transparent", "nodesep": "0.25", "ranksep": "0.4"},
         node_attr={"fontname": "Helvetica,Arial,sans-serif", "fontsize": "12"},
         edge_attr={"arrowsize": "0.7"},
     )
-    for i, node in enumerate(graph.order):
+
+    def label(i: int, node: Value, table: str = _TABLE) -> str:
         name = escape(graph.names[i])
         if graph.kind(node) == "const":
-            label = f"<{_TABLE}<TR><TD>{name}</TD></TR></TABLE>>"
-        else:
-            label = (
-                f"<{_TABLE}<TR>"
-                f'<TD><B>{name}</B></TD><TD WIDTH="96">data {escape(fmt(node.data))}</TD>'
-                '<TD WIDTH="96">grad ·</TD></TR></TABLE>>'
-            )
-        dot.node(f"v{i}", label=label, shape="plain", id=f"v{i}")
+            return f"<{table}<TR><TD>{name}</TD></TR></TABLE>>"
+        return (
+            f"<{table}<TR>"
+            f'<TD><B>{name}</B></TD><TD WIDTH="96">data {escape(fmt(node.data))}</TD>'
+            '<TD WIDTH="96">grad ·</TD></TR></TABLE>>'
+        )
+
+    far = set(graph.far)
+    for i, node in enumerate(graph.order):
+        dot.node(f"v{i}", label=label(i, node), shape="plain", id=f"v{i}")
         if node.op is not None:
             dot.node(f"o{i}", label=escape(node.op.text(node.constant, fmt)), shape="circle", id=f"o{i}", width="0.4")
             for j, p in enumerate(graph.parents(node)):
-                dot.edge(f"v{p}", f"o{i}", id=f"e{i}_{j}")
+                source = f"v{p}"
+                if (i, j) in far:
+                    source = f"c{i}_{j}"
+                    dot.node(source, label=label(p, graph.order[p], _COPY_TABLE), shape="plain", id=source)
+                dot.edge(source, f"o{i}", id=f"e{i}_{j}")
             dot.edge(f"o{i}", f"v{i}", id=f"r{i}")
     svg = run_dot(dot.source, "svg").decode("utf-8")  # dot stopped after viz.LAYOUT_TIMEOUT seconds
     return svg[svg.index("<svg") :]
@@ -462,11 +491,12 @@ class Stepper:
             "TITLE": html.escape(self.title),
             "CSS": _asset("stepper.css"),
             "SVG": _svg(graph),
+            "NOTE": _COPY_NOTE if graph.far else "",
             "DATA": _json_for_script(data),
             "JS": _asset("stepper.js").replace("/*OPS*/{}", _javascript_table()),
         }
         page = _asset("page.html")
-        self._html = re.sub(r"\{\{(TITLE|CSS|SVG|DATA|JS)\}\}", lambda m: parts[m.group(1)], page)
+        self._html = re.sub(r"\{\{(TITLE|CSS|SVG|NOTE|DATA|JS)\}\}", lambda m: parts[m.group(1)], page)
 
     def html(self) -> str:
         """The whole page as one string."""

@@ -46,6 +46,7 @@ __all__ = [
     "caption",
     "draw",
     "draw_network",
+    "far_uses",
     "legend_row",
     "render",
     "run_dot",
@@ -301,7 +302,7 @@ def caption(g: graphviz.Digraph, title: str | None, legend: str) -> None:
 LEGEND_AGAIN = "dashed box: a value drawn again next to a use far from it"
 
 
-def _far_uses(order: list[Value], index: dict[int, int]) -> set[tuple[int, int]]:
+def far_uses(order: list[Value], index: dict[int, int]) -> set[tuple[int, int]]:
     """The inputs (i, j) — input j of node i — whose value is computed more than MAX_SPAN steps before node i.
 
     A node's level is its longest path to the root (the root is 0): the places a left-to-right layout
@@ -375,7 +376,7 @@ def draw(
     steps = [i for i, node in enumerate(order) if node.op is not None]
     step_number = {i: len(steps) - k for k, i in enumerate(steps)}
 
-    far = _far_uses(order, index)
+    far = far_uses(order, index)
 
     g = graphviz.Digraph(name=name)
     g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.3", bgcolor="white", pad="0.2")

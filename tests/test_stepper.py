@@ -223,3 +223,57 @@ def test_demo_writes_both_pages_and_prints_the_trace_of_j(capsys: pytest.Capture
     demo.pages(tmp_path)
     for name in ("computation_graph.html", "logistic_regression.html"):
         assert 'data-role="explanation"' in (tmp_path / name).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- far uses: dashed copies keep the layout small
+
+
+def _chain(n: int, x: float = 1.0) -> Value:
+    """a + a + ... + a with n terms, one + after another: a is used by every one of them."""
+    a = Value(x, "a")
+    s = a
+    for _ in range(n - 1):
+        s = s + a
+    s.label = "s"
+    return s
+
+
+def _page_data(page: str) -> dict[str, Any]:
+    text = re.search(r'<script type="application/json" id="mg-data">(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
+    return dict(json.loads(text))
+
+
+def test_a_sum_repeating_one_name_100_times_is_laid_out_quickly_with_a_copy_per_far_use() -> None:
+    import time
+
+    from micrograd_lr.viz import MAX_SPAN
+
+    n = 100
+    start = time.perf_counter()
+    page = stepper(_chain(n, 2.5)).html()
+    elapsed = time.perf_counter() - start
+    assert elapsed < 3.0, f"{elapsed:.1f} s to build the page"  # without copies: over 30 s
+    # the + at distance d from a (the first + has both inputs at d = 1) is far when d > MAX_SPAN
+    far = n - 1 - MAX_SPAN
+    copies = re.findall(r'<g id="c(\d+)_(\d+)" class="node">', page)
+    assert len(copies) == far == 95
+    data = _page_data(page)
+    assert data["nodes"][0]["copies"] == [f"c{i}_{j}" for i, j in sorted((int(i), int(j)) for i, j in copies)]
+    assert all(node.get("copies") is None for node in data["nodes"][1:]), "only a is used far away"
+    for i, j in copies:
+        assert data["nodes"][int(i)]["parents"][int(j)] == 0, "a copy stands for an input that is a"
+        edge = re.search(rf'<g id="e{i}_{j}" class="edge">\s*<title>(.*?)</title>', page)
+        assert edge is not None and edge.group(1) == f"c{i}_{j}&#45;&gt;o{i}", "the use's edge starts at its copy"
+    # every copy shows a's name and number; every input keeps exactly one edge
+    assert page.count("data 2.5") == 1 + far
+    edges = re.findall(r'<g id="e(\d+)_(\d+)" class="edge">', page)
+    assert len(edges) == len(set(edges)) == 2 * (n - 1)
+
+
+def test_near_uses_and_one_wide_sum_draw_no_copies() -> None:
+    a = Value(1.0, "a")
+    for root in (computation_graph_example()["J"], vsum([a] * 100), _chain(1 + 4)):
+        page = stepper(root).html()
+        assert not re.search(r'<g id="c\d+_\d+"', page)
+        assert 'data-role="copies"' not in page, "the note on dashed boxes only when there are some"
+    assert 'data-role="copies"' in stepper(_chain(7)).html()

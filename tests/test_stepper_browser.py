@@ -301,3 +301,38 @@ def test_the_page_recomputes_a_graph_of_every_operation_as_the_engine_does(opene
         assert state["values"] == pytest.approx([n.data for n in order], rel=1e-12)
         for leaf in leaves:
             assert state["grads"][order.index(leaf)] == pytest.approx(leaf.grad, rel=1e-11)
+
+
+LAST_TEXTS = """selector => Array.from(document.querySelectorAll(selector), g => {
+    const t = g.querySelectorAll("text");
+    return [t[t.length - 2].textContent, t[t.length - 1].textContent];
+})"""
+"""The last two texts (data, grad) of every box the selector finds."""
+
+
+def test_a_far_use_steps_through_its_dashed_copy_with_the_values_numbers(opened: Any) -> None:
+    a = Value(2.0, "a")
+    s = a
+    for _ in range(11):  # a + a + ... + a, 12 terms: the last uses of a are far from it
+        s = s + a
+    s.label = "s"
+    o = opened(s)
+    copies = o.page.locator('[data-copy-of="a"]')
+    assert copies.count() == 7
+    expected = steps(s)
+    first = next(k for k, step in enumerate(expected) if step.kind == "backward" and step.node == 0)
+    o.page.evaluate(f"window.micrograd.go({first})")  # ∂s/∂a += ∂s/∂s · ∂s/∂a: the use next to s
+    edge = str(expected[first].edge)
+    copy = o.page.locator(f"#c{edge[1:]}")
+    assert copy.get_attribute("data-copy-of") == "a"
+    assert "current" in str(copy.get_attribute("class")) and "current" in _classes(o, '[data-node="a"]')
+    assert "current" in _classes(o, f"#{edge}")
+    assert copy.locator("text.changed").text_content() == "grad 1"
+    grads = o.page.evaluate(LAST_TEXTS, '[data-copy-of="a"]')
+    assert grads == [["data 2", "grad 1"]] * 7, "every copy shows a's gradient so far"
+    assert o.page.locator('[data-node="a"] text.changed').text_content() == "grad 1"
+    others = o.page.locator('[data-copy-of="a"].current')
+    assert others.count() == 1, "only the copy at the current edge is highlighted"
+    o.page.evaluate(f"window.micrograd.go({len(expected) - 1})")
+    o.page.fill('input[data-input="a"]', "-1.5")
+    assert o.page.evaluate(LAST_TEXTS, '[data-copy-of="a"]') == [["data -1.5", "grad 12"]] * 7

@@ -155,10 +155,16 @@
 
   function group(id) { return document.getElementById(id); }
 
+  // The data and grad texts of value i's box and of each of its dashed copies (drawn next to far uses).
   function texts(i) {
-    var g = group("v" + i);
-    var t = g ? g.querySelectorAll("text") : [];
-    return t.length >= 3 ? {data: t[t.length - 2], grad: t[t.length - 1]} : null;
+    var ids = ["v" + i].concat(nodes[i].copies || []);
+    var out = [];
+    ids.forEach(function (id) {
+      var g = group(id);
+      var t = g ? g.querySelectorAll("text") : [];
+      if (t.length >= 3) { out.push({data: t[t.length - 2], grad: t[t.length - 1]}); }
+    });
+    return out;
   }
 
   function render() {
@@ -174,13 +180,13 @@
     Array.prototype.forEach.call(document.querySelectorAll(".graph .current"), function (el) { el.classList.remove("current"); });
     Array.prototype.forEach.call(document.querySelectorAll(".graph .changed"), function (el) { el.classList.remove("changed"); });
     nodes.forEach(function (n, i) {
-      var t = texts(i);
-      if (!t) { return; }
-      t.data.textContent = "data " + (shownData[i] === null ? "?" : fmt(shownData[i]));
-      t.grad.textContent = "grad " + (shownGrad[i] === null ? "·" : fmt(shownGrad[i]));
-      if (step.kind === "zero" || (step.node === i && step.kind !== "start")) {
-        t[step.field].classList.add("changed");
-      }
+      texts(i).forEach(function (t) {
+        t.data.textContent = "data " + (shownData[i] === null ? "?" : fmt(shownData[i]));
+        t.grad.textContent = "grad " + (shownGrad[i] === null ? "·" : fmt(shownGrad[i]));
+        if (step.kind === "zero" || (step.node === i && step.kind !== "start")) {
+          t[step.field].classList.add("changed");
+        }
+      });
     });
     var marked = [];
     if (step.kind === "forward") {
@@ -189,7 +195,7 @@
     } else if (step.kind === "seed") {
       marked = ["v" + step.node];
     } else if (step.kind === "backward") {
-      marked = [step.edge, "v" + step.node, "o" + step.op];
+      marked = [step.edge, "c" + step.edge.slice(1), "v" + step.node, "o" + step.op];  // c{i}_{j}: a copy, if drawn
     }
     marked.forEach(function (id) { var g = group(id); if (g) { g.classList.add("current"); } });
     explanation.classList.remove("error");
@@ -290,6 +296,7 @@
   nodes.forEach(function (n, i) {
     var g = group("v" + i);
     if (g) { g.setAttribute("data-node", n.hook); }
+    (n.copies || []).forEach(function (id) { var c = group(id); if (c) { c.setAttribute("data-copy-of", n.hook); } });
     if (n.kind !== "op") { return; }
     var og = group("o" + i);
     if (og) { og.setAttribute("data-op", n.op); }
