@@ -15,7 +15,14 @@ the indices of its inputs, its constant), and replays it::
 Give a leaf a 1-D array of B numbers and the whole graph runs for B samples at
 once (the vectorization of the text): the output is an array of B, and the
 gradients are summed over the batch (``reduce="sum"``), averaged (``"mean"``)
-or kept per sample (``None``).
+or kept per sample (``None``).  An operation's constant that is one number (the
+label y of ``z.logistic_loss(y)``, the exponent k of ``a ** k``) can be given
+the same way, per sample, through ``constants``: one replay then covers
+samples of both labels::
+
+    >>> loss = (a * b).logistic_loss(0.0)
+    >>> Tape(loss).run({a: [1.0, 1.0]}, constants={loss: [0.0, 1.0]}).output.round(4)
+    array([3.0486, 0.0486])
 
 Before grouped replays, sums absorb their private terms: a running sum
 acc = acc + wᵢxᵢ, a neuron's dot(w, x) + b or a chain v = v + c becomes one
