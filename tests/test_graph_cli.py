@@ -346,3 +346,15 @@ def test_title_legend_and_params(tmp_path: Path) -> None:
         label = re.search(rf"BGCOLOR=\"(#\w+)\"[^>]*><TR><TD[^>]*><B>{name}</B>", src)
         assert label is not None and label.group(1) == viz.STYLE[kind]["bg"], (name, kind)
     assert run(["graph", "a*b", "--set", "a=1", "b=2", "-o", str(out), "--params", "w"]) == 2
+
+
+def test_quiet_prints_nothing_but_what_steps_asks_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / "g.dot"
+    assert cli.main(["graph", "3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "-o", str(out_file), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert out_file.read_text(encoding="utf-8").startswith("digraph")
+    assert cli.main(["graph", "3*(a + b*c)", "--set", "a=5", "b=3", "c=2", "--steps", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "db += d(b*c) · ∂(b*c)/∂b = 3 · 2 = 6" in out  # the trace that --steps asks for
+    assert out.startswith("Start:") and "gradients (∂value/∂name" not in out  # and not the report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import re
 import subprocess
@@ -83,6 +84,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--html", type=Path, default=None, metavar="PATH", help="write the step-through page (one offline HTML file)"
     )
     p.add_argument("--steps", action="store_true", help="print the forward and backward passes step by step")
+    p.add_argument(
+        "--quiet", action="store_true", help="print no value, gradients or 'wrote' lines (errors and --steps still)"
+    )
     p.set_defaults(func=run)
 
 
@@ -259,8 +263,9 @@ def run(args: argparse.Namespace) -> int:
     values = parse_assignments(pairs)
     fmt, path = _format_and_path(args.output, args.format)
     title = expression.strip()
-    # With the picture on standard output, the report goes to standard error.
-    report: TextIO = sys.stderr if path is None else sys.stdout
+    # With the picture on standard output, the report goes to standard error; --quiet drops it.
+    out: TextIO = sys.stderr if path is None else sys.stdout
+    report: TextIO = io.StringIO() if args.quiet else out
     root, leaves = build(expression, values, name_steps=True)  # each step's box named by its part (b*c)
     params = parse_params(args.params, leaves)  # a bad --params fails before anything is written
     try:
@@ -282,7 +287,7 @@ def run(args: argparse.Namespace) -> int:
         from .. import stepper
 
         if args.steps:
-            print(stepper.trace(root, max_nodes=args.max_nodes), end="", file=report)
+            print(stepper.trace(root, max_nodes=args.max_nodes), end="", file=out)  # asked for: even with --quiet
         if args.html is not None:
             _write(args.html, _page(root, title, args.max_nodes))
             print(f"wrote {args.html}", file=report)
