@@ -15,7 +15,14 @@ the indices of its inputs, its constant), and replays it::
 Give a leaf a 1-D array of B numbers and the whole graph runs for B samples at
 once (the vectorization of the text): the output is an array of B, and the
 gradients are summed over the batch (``reduce="sum"``), averaged (``"mean"``)
-or kept per sample (``None``).
+or kept per sample (``None``).  An operation's constant that is one number (the
+label y of ``z.logistic_loss(y)``, the exponent k of ``a ** k``) can be given
+the same way, per sample, through ``constants``: one replay then covers
+samples of both labels::
+
+    >>> loss = (a * b).logistic_loss(0.0)
+    >>> Tape(loss).run({a: [1.0, 1.0]}, constants={loss: [0.0, 1.0]}).output.round(4)
+    array([3.0486, 0.0486])
 
 Before grouped replays, sums absorb their private terms: a running sum
 acc = acc + wᵢxᵢ, a neuron's dot(w, x) + b or a chain v = v + c becomes one
@@ -277,13 +284,30 @@ class _Runner:
     """Buffers and plan of a grouped replay over B samples; ``u`` holds the leaves that are the same
     for every sample, rows of ``V`` the ones given per sample (``batched``)."""
 
-    def __init__(self, tape: Tape, batched: frozenset[int], batch: int, reduced: bool) -> None:
+    def __init__(
+        self, tape: Tape, batched: frozenset[int], batch: int, reduced: bool, varied: frozenset[int] = frozenset()
+    ) -> None:
         self.tape, self.batched, self.batch, self.reduced = tape, batched, batch, reduced
         self.plan = tape._plan(batched, reduced)
         self.V = np.zeros((tape._nf, batch))
         self.G = np.zeros((tape._nf, batch))
         self.u = np.append(tape._traced, 1.0)  # the hidden leaf 1 of the fused sums last
         self.gu = np.zeros(len(self.u))
+        # The constant each group's array call gets: the traced (nodes, 1), or for a group holding a node
+        # of ``varied`` (traced indices) a (nodes, B) copy whose rows ``constant(i)`` gives per sample.
+        self.constants: list[Any] = [grp.constant for grp in tape.groups]
+        self.k_rows: dict[int, np.ndarray] = {}
+        for i in sorted(varied):
+            row = tape._frow[i]
+            g = next(j for j, grp in enumerate(tape.groups) if grp.start <= row < grp.stop)
+            grp = tape.groups[g]
+            if self.constants[g] is grp.constant:
+                self.constants[g] = np.repeat(grp.constant, batch, axis=1)
+            self.k_rows[i] = self.constants[g][row - grp.start]
+
+    def constant(self, i: int) -> np.ndarray:
+        """The (B,) row of per-sample constants of node i (traced numbering, one of ``varied``), to write into."""
+        return self.k_rows[i]
 
     def run(self) -> tuple[np.ndarray, np.ndarray]:
         """Outputs (B,) and the gradient of every leaf: summed over the batch (L,) when ``reduced``,
@@ -292,9 +316,9 @@ class _Runner:
         n1, root = tape._n1, tape._froot
         V[plan.fill] = u[plan.fill, None]
         with np.errstate(all="ignore"):
-            for grp, m in plan.steps:
+            for (grp, m), k in zip(plan.steps, self.constants):
                 if m is None:
-                    V[grp.start : grp.stop] = grp.op.array_forward(V[grp.parents], grp.constant)
+                    V[grp.start : grp.stop] = grp.op.array_forward(V[grp.parents], k)
                 elif m.rows is not None:
                     U = self._u(m)
                     out = sum(U[at].T @ V[rows] for at, rows in m.rows)
@@ -305,11 +329,11 @@ class _Runner:
             G[plan.g_rows] = 0.0
             gu[:] = 0.0
             G[root] = 1.0
-            for grp, m in reversed(plan.steps):
+            for (grp, m), k in zip(reversed(plan.steps), reversed(self.constants)):
                 if not grp.active:
                     continue
                 if m is None:
-                    self._generic(grp)
+                    self._generic(grp, k)
                 else:
                     self._matrix(grp, m)
         out = V[root].copy()
@@ -323,11 +347,11 @@ class _Runner:
         grads[plan.g_rows] += G[plan.g_rows].sum(axis=1)
         return out, grads
 
-    def _generic(self, grp: Group) -> None:
+    def _generic(self, grp: Group, k: Any) -> None:
         V, G = self.V, self.G
         t = G[grp.start : grp.stop]
         xs = V[grp.parents]
-        local = grp.op.array_local(xs, V[grp.start : grp.stop], grp.constant)
+        local = grp.op.array_local(xs, V[grp.start : grp.stop], k)
         if isinstance(local, np.ndarray):
             terms = t * local
         else:
@@ -380,7 +404,10 @@ class _Runner:
         values = self.u[: n1 - 1].copy()
         rows = sorted(self.batched)
         values[rows] = V[rows, sample]
-        tape._checked(values.tolist())  # raises the engine's error
+        ks = list(tape._k)
+        for i, row in self.k_rows.items():
+            ks[i] = float(row[sample])
+        tape._checked(values.tolist(), ks)  # raises the engine's error
         raise FloatingPointError(  # the grouped replay's rounding differs from the engine's: say where
             f"replay: a value or gradient of sample {sample} is not finite in the grouped replay"
         )
@@ -423,6 +450,11 @@ class Tape:
         self._ins: list[tuple[int, ...]] = [tuple(index[p] for p in node.parents) for node in placed]
         self._k: list[Any] = [node.constant if node.op is not None else None for node in placed]
         self._label: list[str] = [node.label for node in placed]
+        self._constant_index = {node: index[node] for node in steps if _one_number(node.constant)}
+        self._constant_labels: dict[str, list[int]] = {}
+        for node, i in self._constant_index.items():
+            if node.label:
+                self._constant_labels.setdefault(node.label, []).append(i)
         level = [0] * self.size
         for i in self._order:
             level[i] = 1 + max(level[p] for p in self._ins[i])
@@ -445,7 +477,7 @@ class Tape:
         self._watch = {node: self._frow[index[node]] for node in watch}
         self._sweeps: tuple[list[Callable[..., None]], list[Callable[..., None]]] | None = None
         self._plans: dict[tuple[frozenset[int], bool], _Plan] = {}
-        self._runners: dict[tuple[frozenset[int], int, bool], _Runner] = {}
+        self._runners: dict[tuple[frozenset[int], int, bool, frozenset[int]], _Runner] = {}
         self.wide = len(self._order) >= WIDE * len(self.groups)
         """True when one sample replays by array calls per group (many nodes per group), False by generated code."""
 
@@ -616,13 +648,15 @@ class Tape:
         unique = len(np.unique(U)) == U.size
         return _Matrix(U, u_runs, X, rows, bool(need[U].any()), unique, keep, targets, _spread(targets))
 
-    def _runner(self, batched: frozenset[int], batch: int, reduced: bool) -> _Runner:
-        key = (batched, batch, reduced)
+    def _runner(
+        self, batched: frozenset[int], batch: int, reduced: bool, varied: frozenset[int] = frozenset()
+    ) -> _Runner:
+        key = (batched, batch, reduced, varied)
         runner = self._runners.get(key)
         if runner is None:
             if len(self._runners) >= 4:
                 self._runners.pop(next(iter(self._runners)))
-            runner = self._runners[key] = _Runner(self, batched, batch, reduced)
+            runner = self._runners[key] = _Runner(self, batched, batch, reduced, varied)
         return runner
 
     @property
@@ -657,8 +691,9 @@ class Tape:
             self._sweeps = (forward, backward)
         return self
 
-    def sweep(self, leaf_values: Sequence[float]) -> tuple[float, list[float]]:
-        """One sample: the output and the gradient of each leaf, given every leaf's value in ``leaves`` order.
+    def sweep(self, leaf_values: Sequence[float], ks: list[Any] | None = None) -> tuple[float, list[float]]:
+        """One sample: the output and the gradient of each leaf, given every leaf's value in ``leaves`` order
+        (and, if given, every node's constant in ``ks``, by traced index; default: the traced ones).
 
         The fast replay checks nothing as it runs; if anything went wrong (an exception, or a value or
         gradient that is not finite, seen in their sums), the sweep runs again node by node with the
@@ -673,28 +708,30 @@ class Tape:
         g = [0.0] * self.size
         fw = [row.forward for row in _ROWS]
         lc = [row.local for row in _ROWS]
+        k = self._k if ks is None else ks
         try:
             for f in forward:
-                f(v, self._k, fw)
+                f(v, k, fw)
             g[self.root] = 1.0
             for f in backward:
-                f(v, g, self._k, lc)
+                f(v, g, k, lc)
             fine = math.isfinite(sum(v)) and math.isfinite(sum(g))
         except (ArithmeticError, ValueError):
             fine = False
         if not fine:
-            return self._checked(list(leaf_values))
+            return self._checked(list(leaf_values), ks)
         return v[self.root], g[:n_leaves]
 
-    def _checked(self, leaf_values: list[float]) -> tuple[float, list[float]]:
+    def _checked(self, leaf_values: list[float], ks: list[Any] | None = None) -> tuple[float, list[float]]:
         """The sweeps node by node with the engine's checks and errors (the slow, sure way)."""
+        k = self._k if ks is None else ks
         n_leaves = len(self.leaves)
         v = [0.0] * self.size
         v[:n_leaves] = leaf_values
         for i in self._order:
             op = self._op[i]
             assert op is not None
-            data = op.forward([v[p] for p in self._ins[i]], self._k[i])
+            data = op.forward([v[p] for p in self._ins[i]], k[i])
             if not math.isfinite(data):
                 raise OverflowError(f"{op.name}: the result is not a finite number ({data!r}){self._named(i)}")
             v[i] = data
@@ -704,20 +741,20 @@ class Tape:
             op = self._op[i]
             assert op is not None
             ins = self._ins[i]
-            for p, d in zip(ins, op.local([v[p] for p in ins], v[i], self._k[i])):
+            for p, d in zip(ins, op.local([v[p] for p in ins], v[i], k[i])):
                 g[p] += g[i] * d
                 if not math.isfinite(g[p]):
-                    raise _gradient_error(self._shadow(i, v, g), self._shadow(p, v, g), d)
+                    raise _gradient_error(self._shadow(i, v, g, k), self._shadow(p, v, g, k), d)
         return v[self.root], g[:n_leaves]
 
     def _named(self, i: int) -> str:
         return f" at node {self._label[i]!r}" if self._label[i] else ""
 
-    def _shadow(self, i: int, v: list[float], g: list[float]) -> Value:
+    def _shadow(self, i: int, v: list[float], g: list[float], k: list[Any]) -> Value:
         """A stand-in node with node i's label, operation and replayed numbers, for an error message."""
         with no_grad():
             node = Value(0.0, self._label[i])
-        node.data, node.grad, node.op, node.constant = v[i], g[i], self._op[i], self._k[i]
+        node.data, node.grad, node.op, node.constant = v[i], g[i], self._op[i], k[i]
         return node
 
     # ------------------------------------------------------------------ a batch: grouped array calls
@@ -747,9 +784,40 @@ class Tape:
             return found[0]
         raise TypeError(f"values: keys must be leaves (Value) or their labels (str), got {type(key).__name__}")
 
-    def run(self, values: Mapping[Any, Any] | None = None, *, reduce: str | None = "sum") -> Replay:
+    def constant_node(self, key: Key) -> int:
+        """The traced index of a node whose constant is one number (the label y of ``logistic_loss``, the
+        exponent k of ``a ** k``), given as the node's ``Value`` or its (unique) label."""
+        if isinstance(key, Value):
+            i = self._constant_index.get(key)
+            if i is None:
+                if key in self._leaf_index:
+                    raise ValueError(f"constants: {key!r:.80} is a leaf; give its value in values")
+                raise ValueError(
+                    f"constants: {key!r:.80} is not a node of this tape's graph whose constant is one number"
+                )
+            return i
+        if isinstance(key, str):
+            found = self._constant_labels.get(key, [])
+            if len(found) != 1:
+                why = "no node with a constant has" if not found else f"{len(found)} nodes with a constant have"
+                raise ValueError(f"constants: {why} the label {key!r}; give the node itself")
+            return found[0]
+        raise TypeError(f"constants: keys must be nodes (Value) or their labels (str), got {type(key).__name__}")
+
+    def run(
+        self,
+        values: Mapping[Any, Any] | None = None,
+        *,
+        constants: Mapping[Any, Any] | None = None,
+        reduce: str | None = "sum",
+    ) -> Replay:
         """Replay the graph with new leaf values: ``values`` maps leaves (or labels) to a number, or to a
         1-D array of B numbers (a batch).  Leaves not given keep their traced values.
+
+        ``constants`` does the same for the constant of an operation node (or its label), where that
+        constant is one number: the label y of ``z.logistic_loss(y)`` or the exponent k of ``a ** k``.
+        A batch can so give every sample its own label, and one replay covers samples of both labels.
+        Nodes not given keep their traced constants.
 
         Returns ``Replay(output, grads)``: the output (a float, or an array of B), and ``grads`` mapping
         each leaf of ``wrt`` to ∂output/∂leaf (over a batch: summed, averaged or per sample, by ``reduce``).
@@ -758,42 +826,58 @@ class Tape:
             raise ValueError(f"reduce must be one of {REDUCTIONS}, got {reduce!r}")
         if values is None:
             values = {}
+        if constants is None:
+            constants = {}
         if not isinstance(values, Mapping):
             raise TypeError(f"values must be a mapping of leaves to numbers, got {type(values).__name__}")
+        if not isinstance(constants, Mapping):
+            raise TypeError(f"constants must be a mapping of nodes to numbers, got {type(constants).__name__}")
         given: dict[int, Any] = {}
+        ks: dict[int, Any] = {}
         batch = None
-        for key, x in values.items():
-            i = self.leaf(key)
-            if isinstance(x, numbers.Real):
-                given[i] = _finite(float(x), key)
-                continue
-            a = np.asarray(x, dtype=np.float64) if _is_array_like(x) else None
-            if a is None or a.ndim != 1 or len(a) == 0:
-                raise TypeError(f"values[{key!r}] must be a real number or a 1-D array of numbers, got {x!r:.80}")
-            if not np.isfinite(a).all():
-                raise ValueError(f"values[{key!r}] must be finite, got {a!r:.80}")
-            if batch is not None and len(a) != batch:
-                raise ValueError(f"values[{key!r}] has {len(a)} samples, other leaves have {batch}")
-            batch = len(a)
-            given[i] = a
+        for into, mapping, name, find in ((given, values, "values", self.leaf), (ks, constants, "constants", None)):
+            for key, x in mapping.items():
+                i = find(key) if find is not None else self.constant_node(key)
+                where = f"{name}[{key!r}]"
+                if isinstance(x, numbers.Real):
+                    into[i] = _finite(float(x), where)
+                else:
+                    a = np.asarray(x, dtype=np.float64) if _is_array_like(x) else None
+                    if a is None or a.ndim != 1 or len(a) == 0:
+                        raise TypeError(f"{where} must be a real number or a 1-D array of numbers, got {x!r:.80}")
+                    if not np.isfinite(a).all():
+                        raise ValueError(f"{where} must be finite, got {a!r:.80}")
+                    if batch is not None and len(a) != batch:
+                        raise ValueError(f"{where} has {len(a)} samples, others have {batch}")
+                    batch = len(a)
+                    into[i] = a
+                if find is None:
+                    _check_constant(self._op[i], into[i], where)
         wanted = self._wanted
         if batch is None and not self.wide:
             leaf_values = self._traced.tolist()
             for i, x in given.items():
                 leaf_values[i] = x
+            k = None
+            if ks:
+                k = list(self._k)
+                for i, x in ks.items():
+                    k[i] = x
             if self._sweeps is None and self.size >= LOOP:  # compiling would take minutes: loop instead
-                out, grads = self._checked(leaf_values)
+                out, grads = self._checked(leaf_values, k)
             else:
-                out, grads = self.sweep(leaf_values)
+                out, grads = self.sweep(leaf_values, k)
             return Replay(out, dict(zip(self._wrt, np.array(grads)[wanted].tolist())))
         batched = frozenset(i for i, x in given.items() if isinstance(x, np.ndarray))
-        runner = self._runner(batched, batch or 1, reduce is not None or batch is None)
+        runner = self._runner(batched, batch or 1, reduce is not None or batch is None, frozenset(ks))
         runner.u[:-1] = self._traced
         for i, x in given.items():
             if isinstance(x, np.ndarray):
                 runner.V[i] = x
             else:
                 runner.u[i] = x
+        for i, x in ks.items():
+            runner.constant(i)[:] = x
         outs, per_leaf = runner.run()
         if batch is None:
             return Replay(float(outs[0]), dict(zip(self._wrt, per_leaf[wanted].tolist())))
@@ -804,13 +888,23 @@ class Tape:
         return Replay(outs, dict(zip(self._wrt, per_leaf[wanted].tolist())))
 
 
+def _one_number(constant: Any) -> bool:
+    return isinstance(constant, numbers.Real) and not isinstance(constant, bool)
+
+
+def _check_constant(op: Op | None, k: Any, where: str) -> None:
+    """The engine's rule for a constant given in a replay: a label y of logistic_loss lies in [0, 1]."""
+    if op is not None and op.name == "xent" and not (np.all(np.asarray(k) >= 0.0) and np.all(np.asarray(k) <= 1.0)):
+        raise ValueError(f"{where} must be labels in [0, 1] (0 or 1 in the text), got {k!r:.80}")
+
+
 def _is_array_like(x: object) -> bool:
     return isinstance(x, (np.ndarray, list, tuple))
 
 
-def _finite(x: float, key: Key) -> float:
+def _finite(x: float, where: str) -> float:
     if not math.isfinite(x):
-        raise ValueError(f"values[{key!r}] must be finite, got {x!r}")
+        raise ValueError(f"{where} must be finite, got {x!r}")
     return x
 
 
@@ -835,37 +929,34 @@ def fit_logistic(
 ) -> list[float]:
     """Gradient descent on J = (1/m) Σ L(σ(wᵀx + b), y) with the one-sample graph replayed over the m samples.
 
-    The graph of one sample, z = dot(w, x) + b then L(a, y), is traced once per label value (y is the
-    loss node's constant) with gradients for w and b only, and replayed over the columns of X with that
-    label: the x leaves are data, given once; dot(w, x) over the batch is the product Xᵀw and its
-    gradient X·dz, as in the vectorized path.  ``w`` and ``b`` (the model's leaves) get the final values
-    and the gradients of the last step.  Returns J before each step.
+    The graph of one sample, z = dot(w, x) + b then L(a, y), is traced once with gradients for w and b
+    only, and replayed over all m columns of X at once: the x leaves are data and the loss node's
+    constant y is given per sample (``constants`` of ``Tape.run``), both once; dot(w, x) over the batch
+    is the product Xᵀw and its gradient X·dz, as in the vectorized path.  ``w`` and ``b`` (the model's
+    leaves) get the final values and the gradients of the last step.  Returns J before each step.
     """
     n, m = X.shape
     xs = [Value(0.0, f"x{j}") for j in range(1, n + 1)]
     params = [*w, b]
-    runs = []
-    for y in np.unique(Y[0]):
-        cols = np.flatnonzero(Y[0] == y)
-        tape = Tape((dot(list(w), xs) + b).logistic_loss(float(y)), wrt=params)
-        leaves = tape._leaf_index
-        x_rows = [leaves[x] for x in xs]
-        runner = tape._runner(frozenset(x_rows), len(cols), True)
-        runner.V[x_rows] = X[:, cols]
-        runs.append((runner, _index([leaves[p] for p in params])))
+    labels = np.asarray(Y, dtype=np.float64).reshape(-1)
+    loss = (dot(list(w), xs) + b).logistic_loss(float(labels[0]))
+    tape = Tape(loss, wrt=params)
+    leaves = tape._leaf_index
+    x_rows = [leaves[x] for x in xs]
+    y_node = tape.constant_node(loss)
+    _check_constant(loss.op, labels, "Y")
+    runner = tape._runner(frozenset(x_rows), m, True, frozenset([y_node]))
+    runner.V[x_rows] = X
+    runner.constant(y_node)[:] = labels
+    rows = _index([leaves[q] for q in params])
     p = np.array([q.data for q in params])
     costs: list[float] = []
     grad = np.zeros(n + 1)
     for i in range(num_iterations):
-        grad = np.zeros(n + 1)
-        total = 0.0
-        for runner, rows in runs:
-            runner.u[rows] = p
-            out, grads = runner.run()
-            total += math.fsum(out)
-            grad += grads[rows]
-        costs.append(total / m)
-        grad /= m
+        runner.u[rows] = p
+        out, grads = runner.run()
+        costs.append(math.fsum(out) / m)
+        grad = grads[rows] / m
         p = p - learning_rate * grad
         if not np.isfinite(p).all():
             raise OverflowError(
