@@ -32,7 +32,7 @@ import graphviz
 
 from . import ops
 from .engine import Value, topological_order
-from .viz import DEFAULT_MAX_NODES, escape, far_uses, run_dot
+from .viz import DEFAULT_MAX_NODES, escape, far_uses, run_dot, term
 
 __all__ = ["FUNCTIONS", "Step", "Stepper", "evaluate", "fmt", "steps", "stepper", "to_javascript", "trace"]
 
@@ -289,10 +289,7 @@ class _Graph:
         self.far = sorted(far_uses(self.order, self.index))
         self.names = [self._name(i, node) for i, node in enumerate(self.order)]
         # in a formula, a name that is itself an expression is bracketed: d(b*c), ∂J/∂(a + b*c)
-        self.terms = [
-            name if name.isidentifier() or node.op is None else f"({name})"
-            for name, node in zip(self.names, self.order)
-        ]
+        self.terms = [name if node.op is None else term(name) for name, node in zip(self.names, self.order)]
 
     def kind(self, node: Value) -> str:
         if node.op is not None:

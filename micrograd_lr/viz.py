@@ -52,6 +52,7 @@ __all__ = [
     "run_dot",
     "save",
     "save_svg",
+    "term",
     "value_box",
 ]
 
@@ -250,7 +251,7 @@ def _value_label(
     )
 
 
-def _term(label: str) -> str:
+def term(label: str) -> str:
     """A label as a term of ∂out/∂in: bare if it is one word (a, w1, z), else in parentheses."""
     return label if label.isidentifier() or label.isalnum() else f"({label})"
 
@@ -262,7 +263,7 @@ def derivative_text(out: Value, inp: Value, d: float, digits: int = 4) -> str:
         fmt(inp.data, digits) if inp.op is None and inp.constant is not None else ""
     )
     if out.label and inp_name:
-        return f"∂{_term(_cut(out.label, LABEL_LIMIT // 2))}/∂{_term(inp_name)} = {fmt(d, digits)}"
+        return f"∂{term(_cut(out.label, LABEL_LIMIT // 2))}/∂{term(inp_name)} = {fmt(d, digits)}"
     return fmt(d, digits)
 
 

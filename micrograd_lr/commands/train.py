@@ -34,9 +34,6 @@ SCALAR_IMAGE_SIZE = 8  # the scalar engine's default picture size, unless --imag
 RATES = {"scalar": 3e6, "tape": 2.5e7}
 """Rough speed of the graph engines, in weight-times-sample products a second, for the up-front estimate."""
 LONG_RUN = 60.0  # seconds: a longer estimate is said before training starts
-IMAGE_SUFFIXES = (".svg", ".png", ".pdf")
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "train",
@@ -115,9 +112,14 @@ def _check(args: argparse.Namespace) -> None:
         raise CommandError(
             f"--image-size must divide the pictures' 64 pixels (1, 2, 4, 8, 16, 32 or 64), got {args.image_size}"
         )
+    # the pictures' file names are checked before training, not after
+    from ..plots import FORMATS
+
     for option, value in (("--plot", args.plot), ("--show-errors", args.show_errors)):
-        if value is not None and Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+        if value is not None and Path(value).suffix.lower() not in FORMATS:
             raise CommandError(f"{option} {value}: the file name must end with .svg, .png or .pdf")
+    if args.plot_weights is not None and Path(args.plot_weights).suffix.lower() not in FORMATS:
+        raise CommandError(f"--plot-weights must end in {', '.join(FORMATS)}, got {args.plot_weights!r}")
 
 
 def _bar(total: int, quiet: bool) -> Any:
@@ -270,7 +272,6 @@ def run(args: argparse.Namespace) -> int:
     from .. import data
 
     _check(args)
-    _check_outputs(args)
     if args.train is None:
         train_x, train_y, test_x, test_y, _classes = data.load_dataset(seed=args.seed)
         source = f"the embedded synthetic pictures (seed {args.seed})"
@@ -355,14 +356,6 @@ def run(args: argparse.Namespace) -> int:
             print("every test picture was classified right: no picture to show", file=sys.stderr)
     _save_and_draw(args, {**kept, "costs": costs}, train_x.shape[1:], source, _classes)
     return 0
-
-
-def _check_outputs(args: argparse.Namespace) -> None:
-    """--plot-weights names a format we write (checked before training, not after)."""
-    from ..plots import FORMATS
-
-    if args.plot_weights is not None and Path(args.plot_weights).suffix.lower() not in FORMATS:
-        raise CommandError(f"--plot-weights must end in {', '.join(FORMATS)}, got {args.plot_weights!r}")
 
 
 def _save_and_draw(
