@@ -57,6 +57,13 @@ def test_every_figure_is_committed() -> None:
     assert not missing, f"viz/ lacks {missing}: run `make figures`"
 
 
+@pytest.mark.parametrize("name", ["computation_graph", "logistic_regression"])
+def test_committed_step_through_page_is_what_the_demo_writes_now(fresh: Path, name: str) -> None:
+    committed = VIZ / f"{name}.html"
+    assert committed.is_file(), f"viz/{name}.html is missing: run `make demo`"
+    assert committed.read_bytes() == (fresh / f"{name}.html").read_bytes(), f"viz/{name}.html is stale: run `make demo`"
+
+
 @pytest.mark.parametrize("name", list(gallery.FIGURES))
 def test_committed_figure_shows_what_the_code_draws_now(fresh: Path, name: str) -> None:
     committed = VIZ / f"{name}.svg"
